@@ -1,0 +1,1 @@
+"""The Streamlit dashboard (``app.py``) and the one query module it reads the store through."""

@@ -1,0 +1,90 @@
+"""Refusal Monitor dashboard (Streamlit). Start it with ``refusal-monitor dashboard``.
+
+Reads only the published snapshot of the store through ``dashboards.queries``; refreshes itself
+while the pipeline runs.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from dashboards import queries
+from pipelines.store import SnapshotMissingError
+from schemas import Settings
+
+REFRESH_SECONDS = 10
+
+settings = Settings()
+snapshot = settings.snapshot_file.resolve()
+
+st.set_page_config(page_title="Refusal Monitor", layout="wide")
+st.title("Refusal Monitor")
+
+
+@st.cache_data(ttl=REFRESH_SECONDS)
+def _features() -> list[str]:
+    return queries.features(snapshot)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS)
+def _rates(selected: tuple[str, ...]):
+    return queries.rate_over_time(snapshot, list(selected))
+
+
+@st.cache_data(ttl=REFRESH_SECONDS)
+def _totals(selected: tuple[str, ...]):
+    return queries.totals(snapshot, list(selected))
+
+
+@st.cache_data(ttl=REFRESH_SECONDS)
+def _dead_letters():
+    return queries.dead_letter_summary(snapshot)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def overview() -> None:
+    try:
+        available = _features()
+    except SnapshotMissingError as exc:
+        st.info(f"Waiting for data. {exc}")
+        return
+    selected = tuple(st.session_state.get("features", []))
+    rates = _rates(selected)
+    if rates.empty:
+        st.info("No aggregates yet: the pipeline has not landed a window for this selection.")
+        return
+    metric = st.session_state.get("metric", "refusal_rate")
+    chart = (
+        alt.Chart(rates)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("window_start:T", title="window start"),
+            y=alt.Y(f"{metric}:Q", title=metric.replace("_", " "), axis=alt.Axis(format="%")),
+            color=alt.Color("model_version:N", title="model version"),
+            tooltip=["window_start:T", "model_version:N", "turns:Q", "refusals:Q", alt.Tooltip(f"{metric}:Q", format=".1%")],
+        )
+        .properties(height=360)
+    )
+    st.subheader("Refusal rate over time per model version")
+    st.altair_chart(chart, use_container_width=True)
+    st.subheader("Totals")
+    st.dataframe(_totals(selected), hide_index=True, use_container_width=True)
+    dead = _dead_letters()
+    st.subheader(f"Dead-lettered records: {int(dead['records'].sum()) if not dead.empty else 0}")
+    if not dead.empty:
+        st.dataframe(dead, hide_index=True, use_container_width=True)
+    st.caption(f"store snapshot: {snapshot} · refreshes every {REFRESH_SECONDS}s")
+
+
+with st.sidebar:
+    st.header("Filters")
+    try:
+        options = _features()
+    except SnapshotMissingError:
+        options = []
+    st.multiselect("Feature", options, key="features", help="empty = all features")
+    st.radio("Rate", ["refusal_rate", "over_refusal_rate"], key="metric",
+             format_func=lambda m: m.replace("_", " "))
+
+overview()

@@ -1,0 +1,241 @@
+"""``refusal-monitor``: one command for the whole product. ``refusal-monitor <command> --help``.
+
+Every command reads the one ``Settings`` object (environment ``RM_*``); flags override fields.
+Errors of our own (``RefusalMonitorError``) print one clear line and exit 2; nothing else is caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from schemas import RefusalMonitorError, Settings, load_settings
+
+__all__ = ["main", "build_parser"]
+
+
+def _settings(args: argparse.Namespace, **extra: object) -> Settings:
+    return load_settings(
+        kafka_port=getattr(args, "kafka_port", None),
+        store_path=getattr(args, "store", None),
+        **extra,
+    )
+
+
+# -- kafka ---------------------------------------------------------------------------------------
+def cmd_kafka(args: argparse.Namespace) -> int:
+    from infra import KafkaServer, ensure_topics
+
+    settings = _settings(args)
+    server = KafkaServer(settings)
+    if args.action == "install":
+        print(f"kafka jars in {server.install()}")
+    elif args.action == "up":
+        status = server.up()
+        topics = ensure_topics(settings)
+        print(status.describe())
+        print("topics: " + ", ".join(f"{t} ({n} partitions)" for t, n in topics.items()))
+    elif args.action == "down":
+        if not server.down():
+            print("kafka did not stop; see its log", file=sys.stderr)
+            return 1
+        print("kafka stopped")
+    else:
+        status = server.status()
+        print(status.describe())
+        return 0 if status.running else 3
+    return 0
+
+
+# -- generate ------------------------------------------------------------------------------------
+def cmd_generate(args: argparse.Namespace) -> int:
+    from infra import ensure_topics
+    from pipelines.generator import GeneratorConfig, generate_records, produce
+    from infra.tooling import progress
+
+    settings = _settings(args)
+    ensure_topics(settings)
+    count = None if args.forever else args.count
+    cfg = GeneratorConfig(
+        count=count,
+        seed=args.seed,
+        scenario=args.scenario,
+        live=args.forever or args.live,
+        span_seconds=args.rollout_seconds,
+        malformed_share=args.malformed_share,
+        late_share=args.late_share,
+    )
+    what = "forever" if count is None else f"{count} turns"
+    progress(f"producing {what} to {settings.topic_turns} at {args.rate or 'max'} /s (scenario {args.scenario}, seed {args.seed})")
+    report = produce(
+        generate_records(cfg), settings.kafka_client_config(), settings.topic_turns, rate_per_s=args.rate or None,
+        on_progress=lambda r: progress(f"sent {r.sent}, delivered {r.delivered}, failed {r.failed}"),
+    )
+    print(f"sent {report.sent}, delivered {report.delivered}, failed {report.failed}")
+    for err in report.errors:
+        print(f"  delivery error: {err}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+# -- run -----------------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from infra import ensure_prism, ensure_topics
+    from pipelines.streaming import RunMode, run
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(
+        args,
+        window_seconds=args.window_seconds,
+        allowed_lateness_seconds=args.allowed_lateness_seconds,
+        early_firing_seconds=args.early_firing_seconds,
+        runner=args.runner,
+        read_from=args.read_from,
+    )
+    ensure_topics(settings)
+    prism = str(ensure_prism(settings)) if settings.runner == "prism" else None
+    mode = RunMode(stop_at_end=args.to_end, idle_stop_s=args.until_idle)
+    print(
+        f"pipeline: {settings.topic_turns} @ {settings.bootstrap_servers} -> {settings.store_file} "
+        f"(windows {settings.window_seconds}s, runner {settings.runner}); Ctrl-C stops",
+        file=sys.stderr, flush=True,
+    )
+    run(settings, mode, prism_path=prism, extra_args=args.beam_args)
+    return 0
+
+
+# -- sql -----------------------------------------------------------------------------------------
+def cmd_sql(args: argparse.Namespace) -> int:
+    from pipelines.sql import format_table, run_query
+
+    settings = _settings(args)
+    columns, rows = run_query(settings.snapshot_file, args.query)
+    if args.json:
+        print(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=None))
+    else:
+        print(format_table(columns, rows))
+    return 0
+
+
+# -- dashboard and demo --------------------------------------------------------------------------
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from pipelines.services import run_dashboard
+
+    settings = _settings(args, dashboard_port=args.port)
+    return run_dashboard(settings)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.services import run_demo
+
+    settings = _settings(args, dashboard_port=args.port, window_seconds=args.window_seconds)
+    return run_demo(settings, rate=args.rate, scenario=args.scenario, duration_s=args.duration)
+
+
+# -- detectors -----------------------------------------------------------------------------------
+def cmd_detect(args: argparse.Namespace) -> int:
+    from detectors.batch import score_lines
+
+    source = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8", errors="replace")
+    errors = 0
+    with source:
+        for result in score_lines(source):
+            errors += "error" in result
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if errors:
+        print(f"{errors} input line(s) could not be scored (see their 'error' field)", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from detectors.evaluate import evaluate_xstest, format_xstest_report
+
+    result = evaluate_xstest(Path(args.data))
+    print(json.dumps(result, indent=2, default=str) if args.json else format_xstest_report(result))
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="refusal-monitor",
+        description="Watch LLM-assistant traffic for refusals and over-refusals (Kafka -> Beam -> DuckDB -> Streamlit).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--kafka-port", type=int, help="local broker port (default RM_KAFKA_PORT or 29092)")
+    common.add_argument("--store", type=Path, help="DuckDB store the pipeline writes (default RM_STORE_PATH or var/refusal_monitor.duckdb)")
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("kafka", cmd_kafka, "Install, start, stop or inspect the local single-node Kafka broker (KRaft).")
+    p.add_argument("action", choices=["install", "up", "down", "status"])
+
+    p = add("generate", cmd_generate, "Produce realistic chat turns (plus a few malformed and late ones) to Kafka.")
+    p.add_argument("--count", type=int, default=1000, help="turns to produce (default 1000)")
+    p.add_argument("--forever", action="store_true", help="produce until interrupted, stamped with the wall clock")
+    p.add_argument("--live", action="store_true", help="stamp turns with the wall clock even with --count")
+    p.add_argument("--rate", type=float, default=50.0, help="turns per second; 0 = as fast as possible (default 50)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--scenario", choices=["steady", "over_refusal"], default="steady",
+                   help="over_refusal: the new model version over-refuses benign prompts with trigger words")
+    p.add_argument("--rollout-seconds", type=float, default=600.0, help="event-time span of the rollout to the new version")
+    p.add_argument("--malformed-share", type=float, default=0.02)
+    p.add_argument("--late-share", type=float, default=0.03)
+
+    p = add("run", cmd_run, "Run the streaming pipeline: Kafka turns -> detectors -> windowed counts -> DuckDB.")
+    p.add_argument("--window-seconds", type=int)
+    p.add_argument("--allowed-lateness-seconds", type=int)
+    p.add_argument("--early-firing-seconds", type=int)
+    p.add_argument("--runner", choices=["prism", "direct"])
+    p.add_argument("--read-from", choices=["earliest", "latest"])
+    p.add_argument("--to-end", action="store_true", help="stop at the topic's current end (a bounded run)")
+    p.add_argument("--until-idle", type=float, metavar="SECONDS", help="stop after this long without new records")
+    p.add_argument("beam_args", nargs="*", help="extra Beam pipeline options after --, e.g. -- --prism_log_level=info")
+
+    p = add("sql", cmd_sql, "Run a read-only SQL query against the published aggregate store.")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true", help="print rows as a JSON array")
+
+    p = add("dashboard", cmd_dashboard, "Serve the Streamlit dashboard on localhost.")
+    p.add_argument("--port", type=int)
+
+    p = add("demo", cmd_demo, "Start Kafka, the traffic generator, the pipeline and the dashboard; Ctrl-C stops all.")
+    p.add_argument("--port", type=int, help="dashboard port")
+    p.add_argument("--rate", type=float, default=30.0, help="generated turns per second (default 30)")
+    p.add_argument("--scenario", choices=["steady", "over_refusal"], default="over_refusal")
+    p.add_argument("--window-seconds", type=int, default=60, help="window size for the demo (default 60)")
+    p.add_argument("--duration", type=float, help="stop by itself after this many seconds")
+
+    p = add("detect", cmd_detect, "Score JSON Lines ({response, prompt?, id?}) with the detectors; one JSON line out per line in.")
+    p.add_argument("file", nargs="?", default="-", help="input file, or - for stdin")
+
+    p = add("eval", cmd_eval, "Evaluate the detectors on a benchmark (XSTest).")
+    p.add_argument("benchmark", choices=["xstest"])
+    p.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "xstest"),
+                   help="XSTest folder (default ../shared/benchmarks/xstest)")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RefusalMonitorError as exc:
+        print(f"refusal-monitor {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"refusal-monitor {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,228 @@
+"""Reading the turns topic: a Python splittable DoFn over a Kafka client, one restriction per partition.
+
+Why not ``apache_beam.io.kafka.ReadFromKafka`` on the local runner: see docs/decisions/kafka-read.md.
+``ReadFromKafkaPartitions`` is selectable beside the cross-language read (``--read-path``), and
+both produce the same ``KafkaRecord`` elements, so everything downstream is shared.
+
+How it works
+- One element per (topic, partition); its restriction is an ``OffsetRange`` of Kafka offsets, so
+  the runner can checkpoint and resume a partition at an exact offset.
+- ``process`` polls a batch, claims each offset, and emits the record stamped with the Kafka
+  message timestamp; when the partition is caught up it asks to be resumed a moment later
+  (self-checkpointing), which is what makes the read unbounded.
+- The watermark estimator is manual: it follows the newest message timestamp minus an
+  out-of-order slack, and when a partition is caught up it advances with the wall clock (minus
+  the same slack), so an idle partition does not hold back the windows of the others.
+- ``stop_at_end`` reads each partition up to the end offset it has when the read starts (backfill,
+  tests); ``idle_stop_s`` ends a streaming read after that long with no new records (tests).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Iterator, NamedTuple
+
+import apache_beam as beam
+from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
+from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
+from apache_beam.metrics import Metrics
+from apache_beam.transforms.core import RestrictionProvider, WatermarkEstimatorProvider
+from apache_beam.utils.timestamp import Duration, Timestamp
+
+from pipelines.parse import KafkaRecord
+
+__all__ = ["TopicPartition", "ReadFromKafkaPartitions", "list_partitions"]
+
+_UNBOUNDED = sys.maxsize
+
+
+class TopicPartition(NamedTuple):
+    topic: str
+    partition: int
+
+
+def list_partitions(consumer_config: dict[str, str], topic: str, timeout_s: float = 30.0) -> list[TopicPartition]:
+    """Partitions of ``topic`` (fails loudly if the topic does not exist)."""
+    from confluent_kafka.admin import AdminClient
+
+    admin_config = {k: v for k, v in consumer_config.items() if k != "group.id"}
+    meta = AdminClient(admin_config).list_topics(topic=topic, timeout=timeout_s)
+    info = meta.topics.get(topic)
+    if info is None or info.error is not None or not info.partitions:
+        raise RuntimeError(f"topic {topic!r} not found at {consumer_config.get('bootstrap.servers')}: {info and info.error}")
+    return [TopicPartition(topic, p) for p in sorted(info.partitions)]
+
+
+def _consumer(config: dict[str, str]):
+    from confluent_kafka import Consumer
+
+    return Consumer({
+        **config,
+        "group.id": config.get("group.id", "refusal-monitor"),
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "enable.partition.eof": False,
+        # Offsets are held in the restriction, not committed to Kafka: the runner owns progress.
+    })
+
+
+class _KafkaTimeWatermark(WatermarkEstimatorProvider):
+    def initial_estimator_state(self, element, restriction):
+        return None
+
+    def create_watermark_estimator(self, state):
+        return ManualWatermarkEstimator(state)
+
+
+class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
+    """Reads one partition; is its own RestrictionProvider (restrictions are offset ranges)."""
+
+    def __init__(
+        self,
+        consumer_config: dict[str, str],
+        read_from: str,
+        stop_at_end: bool,
+        idle_stop_s: float | None,
+        out_of_order_s: float,
+        poll_batch: int = 1000,
+    ) -> None:
+        self.consumer_config = consumer_config
+        self.read_from = read_from
+        self.stop_at_end = stop_at_end
+        self.idle_stop_s = idle_stop_s
+        self.out_of_order_s = out_of_order_s
+        self.poll_batch = poll_batch
+        self.records = Metrics.counter("kafka_read", "records")
+        self.errors = Metrics.counter("kafka_read", "client_errors")
+
+    # -- RestrictionProvider ----------------------------------------------------------------------
+    def initial_restriction(self, tp: TopicPartition) -> OffsetRange:
+        """[start, stop) offsets: start from the broker's low or high mark, stop unbounded or at the end."""
+        from confluent_kafka import TopicPartition as KTP
+
+        consumer = _consumer(self.consumer_config)
+        try:
+            low, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), timeout=30)
+        finally:
+            consumer.close()
+        start = low if self.read_from == "earliest" else high
+        stop = high if self.stop_at_end else _UNBOUNDED
+        return OffsetRange(start, max(start, stop))
+
+    def create_tracker(self, restriction: OffsetRange) -> OffsetRestrictionTracker:
+        return OffsetRestrictionTracker(restriction)
+
+    def restriction_size(self, tp: TopicPartition, restriction: OffsetRange) -> int:
+        return restriction.size() if restriction.stop != _UNBOUNDED else 1 << 20
+
+    def split(self, tp: TopicPartition, restriction: OffsetRange) -> Iterator[OffsetRange]:
+        yield restriction  # one reader per partition; the runner may still checkpoint it
+
+    # -- DoFn ------------------------------------------------------------------------------------
+    def setup(self) -> None:
+        self._positions: dict[TopicPartition, int] = {}
+        self._consumers: dict[TopicPartition, object] = {}
+        self._last_data: dict[TopicPartition, float] = {}
+
+    def teardown(self) -> None:
+        for consumer in self._consumers.values():
+            consumer.close()
+        self._consumers.clear()
+
+    def _consumer_at(self, tp: TopicPartition, offset: int):
+        from confluent_kafka import TopicPartition as KTP
+
+        consumer = self._consumers.get(tp)
+        if consumer is None:
+            consumer = self._consumers[tp] = _consumer(self.consumer_config)
+            consumer.assign([KTP(tp.topic, tp.partition, offset)])
+            self._positions[tp] = offset
+        elif self._positions.get(tp) != offset:
+            consumer.seek(KTP(tp.topic, tp.partition, offset))
+            self._positions[tp] = offset
+        return consumer
+
+    @beam.DoFn.unbounded_per_element()
+    def process(
+        self,
+        tp: TopicPartition,
+        tracker=beam.DoFn.RestrictionParam(),
+        watermark=beam.DoFn.WatermarkEstimatorParam(_KafkaTimeWatermark()),
+    ):
+        restriction = tracker.current_restriction()
+        if restriction.start >= restriction.stop:
+            return
+        consumer = self._consumer_at(tp, restriction.start)
+        messages = consumer.consume(num_messages=self.poll_batch, timeout=0.5)
+        now = time.time()
+        newest_ts: float | None = None
+        for msg in messages:
+            err = msg.error()
+            if err is not None:
+                # Partition EOF is disabled; anything else is a broker/client condition worth seeing.
+                self.errors.inc()
+                continue
+            offset = msg.offset()
+            if not tracker.try_claim(offset):
+                return
+            self._positions[tp] = offset + 1
+            _, ts_ms = msg.timestamp()
+            ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
+            newest_ts = ts if newest_ts is None else max(newest_ts, ts)
+            self.records.inc()
+            yield beam.window.TimestampedValue(
+                KafkaRecord(tp.topic, tp.partition, offset, ts_ms, msg.key(), msg.value()), ts
+            )
+        if messages:
+            self._last_data[tp] = now
+        caught_up = len(messages) < self.poll_batch
+        candidate = (newest_ts if newest_ts is not None else 0) - self.out_of_order_s
+        if caught_up:
+            candidate = max(candidate, now - self.out_of_order_s)
+        current = watermark.current_watermark()
+        if current is None or Timestamp.of(candidate) > current:
+            watermark.set_watermark(Timestamp.of(candidate))
+        stop = tracker.current_restriction().stop
+        if stop != _UNBOUNDED and self._positions[tp] >= stop:
+            tracker.try_claim(stop)  # the range is exhausted: signal completion
+            return
+        if self.idle_stop_s is not None and caught_up:
+            last = self._last_data.setdefault(tp, now)
+            if now - last >= self.idle_stop_s:
+                tracker.try_claim(stop)
+                return
+        # Self-checkpoint: hand the rest of the range back to the runner, to be resumed shortly.
+        tracker.defer_remainder(Duration.of(0.5 if caught_up else 0))
+
+
+class ReadFromKafkaPartitions(beam.PTransform):
+    """Unbounded read of ``topic`` -> KafkaRecord, timestamped with the Kafka message timestamp."""
+
+    def __init__(
+        self,
+        consumer_config: dict[str, str],
+        topic: str,
+        read_from: str = "earliest",
+        stop_at_end: bool = False,
+        idle_stop_s: float | None = None,
+        out_of_order_s: float = 10.0,
+    ) -> None:
+        super().__init__()
+        self.consumer_config = consumer_config
+        self.topic = topic
+        self.read_from = read_from
+        self.stop_at_end = stop_at_end
+        self.idle_stop_s = idle_stop_s
+        self.out_of_order_s = out_of_order_s
+
+    def expand(self, pbegin):
+        partitions = list_partitions(self.consumer_config, self.topic)
+        fn = _ReadPartitionFn(
+            self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.out_of_order_s
+        )
+        return (
+            pbegin
+            | "ListPartitions" >> beam.Create(partitions)
+            | "ReadPartition" >> beam.ParDo(fn).with_input_types(TopicPartition)
+        )

@@ -1,0 +1,115 @@
+"""Beam sinks: window aggregates and dead letters into the DuckDB store, dead letters to Kafka.
+
+Writes are buffered per bundle and applied in one transaction at ``finish_bundle``; the store
+object is the process's single writer (see ``pipelines.store``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from pipelines.store import writer_for
+
+__all__ = ["LandAggregates", "LandDeadLetters", "PublishDeadLetters"]
+
+
+class _UpsertFn(beam.DoFn):
+    def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
+        self.table = table
+        self.store_path = store_path
+        self.snapshot_path = snapshot_path
+        self.publish_every_s = publish_every_s
+        self.landed = Metrics.counter("landing", f"{table}_rows")
+
+    def setup(self) -> None:
+        self._store = writer_for(self.store_path, self.snapshot_path, self.publish_every_s)
+
+    def start_bundle(self) -> None:
+        self._buffer: list = []
+
+    def process(self, row) -> None:
+        self._buffer.append(row)
+
+    def finish_bundle(self) -> None:
+        if self._buffer:
+            if self.table == "refusal_windows":
+                self._store.upsert_windows(self._buffer)
+            else:
+                self._store.upsert(self.table, self._buffer)
+            self.landed.inc(len(self._buffer))
+            self._buffer = []
+
+
+class LandAggregates(beam.PTransform):
+    """WindowAggregate rows -> ``refusal_windows`` (upsert: a newer pane replaces an older one)."""
+
+    def __init__(self, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
+        super().__init__()
+        self._fn = _UpsertFn("refusal_windows", store_path, snapshot_path, publish_every_s)
+
+    def expand(self, rows):
+        return rows | "UpsertWindows" >> beam.ParDo(self._fn)
+
+
+class LandDeadLetters(beam.PTransform):
+    """DeadLetter rows -> ``dead_letters`` table (keyed by topic, partition, offset)."""
+
+    def __init__(self, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
+        super().__init__()
+        self._fn = _UpsertFn("dead_letters", store_path, snapshot_path, publish_every_s)
+
+    def expand(self, rows):
+        return rows | "InsertDeadLetters" >> beam.ParDo(self._fn)
+
+
+class _ProduceFn(beam.DoFn):
+    def __init__(self, producer_config: dict[str, str], topic: str) -> None:
+        self.producer_config = producer_config
+        self.topic = topic
+        self.sent = Metrics.counter("dead_letter_topic", "produced")
+
+    def setup(self) -> None:
+        from confluent_kafka import Producer
+
+        self._producer = Producer({**self.producer_config, "enable.idempotence": True})
+        self._errors: list[str] = []
+
+    def process(self, row) -> None:
+        def on_delivery(err, _msg) -> None:
+            if err is not None:
+                self._errors.append(str(err))
+
+        key = f"{row.source_topic}/{row.source_partition}/{row.source_offset}".encode()
+        while True:
+            try:
+                self._producer.produce(self.topic, key=key, value=row.model_dump_json().encode(), on_delivery=on_delivery)
+                break
+            except BufferError:
+                self._producer.poll(0.5)
+        self._producer.poll(0)
+        self.sent.inc()
+
+    def finish_bundle(self) -> None:
+        remaining = self._producer.flush(60)
+        if remaining or self._errors:
+            errors, self._errors = self._errors, []
+            # Raising makes the runner retry the bundle: a dead letter is never dropped silently.
+            raise RuntimeError(f"dead-letter topic {self.topic!r}: {remaining} undelivered, errors: {errors[:3]}")
+
+    def teardown(self) -> None:
+        if getattr(self, "_producer", None) is not None:
+            self._producer.flush(10)
+
+
+class PublishDeadLetters(beam.PTransform):
+    """DeadLetter rows -> the dead-letter Kafka topic (JSON), for other consumers to re-drive."""
+
+    def __init__(self, producer_config: dict[str, str], topic: str) -> None:
+        super().__init__()
+        self._fn = _ProduceFn(producer_config, topic)
+
+    def expand(self, rows):
+        return rows | "ProduceToDeadLetterTopic" >> beam.ParDo(self._fn)

@@ -1,0 +1,90 @@
+"""Where a turn enters: Kafka records become validated ``ChatTurn``s or dead letters.
+
+``ParseTurns`` returns two PCollections, ``turns`` (timestamped with the turn's event time) and
+``dead_letters`` (``DeadLetter`` rows with the reason that names the field). Only
+``InvalidTurnError`` is turned into a dead letter; any other exception is a bug and fails loudly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+from schemas import ChatTurn, DeadLetter, InvalidTurnError, parse_turn
+
+__all__ = ["KafkaRecord", "ParseTurns", "parse_record", "to_dead_letter", "excerpt"]
+
+_EXCERPT_BYTES = 512
+
+
+class KafkaRecord(NamedTuple):
+    """A message as read from Kafka, independent of the read path that produced it."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+    key: bytes | None
+    value: bytes | None
+
+
+def excerpt(value: bytes | None) -> str:
+    """The first bytes of a message, printable and bounded, for a human looking at a dead letter."""
+    if value is None:
+        return ""
+    head = value[:_EXCERPT_BYTES]
+    text = head.decode("utf-8", errors="backslashreplace")
+    return text + ("…" if len(value) > _EXCERPT_BYTES else "")
+
+
+def parse_record(record: KafkaRecord) -> ChatTurn:
+    """Validate one record's value (raises InvalidTurnError with the reason)."""
+    if record.value is None:
+        raise InvalidTurnError("message has no value (tombstone)", field=None)
+    return parse_turn(record.value)
+
+
+def to_dead_letter(record: KafkaRecord, error: InvalidTurnError) -> DeadLetter:
+    """The dead-letter row for a record that failed validation."""
+    return DeadLetter(
+        source_topic=record.topic,
+        source_partition=record.partition,
+        source_offset=record.offset,
+        error_field=error.field,
+        reason=error.reason,
+        raw_excerpt=excerpt(record.value),
+        raw_size=len(record.value or b""),
+        received_at=datetime.now(timezone.utc),
+    )
+
+
+class _ParseFn(beam.DoFn):
+    DEAD_LETTER = "dead_letters"
+
+    def __init__(self) -> None:
+        self.read = Metrics.counter("conservation", "records_read")
+        self.valid = Metrics.counter("conservation", "turns_valid")
+        self.dead = Metrics.counter("conservation", "dead_lettered")
+
+    def process(self, record: KafkaRecord):
+        self.read.inc()
+        try:
+            turn = parse_record(record)
+        except InvalidTurnError as exc:
+            self.dead.inc()
+            yield pvalue.TaggedOutput(self.DEAD_LETTER, to_dead_letter(record, exc))
+            return
+        self.valid.inc()
+        yield beam.window.TimestampedValue(turn, turn.timestamp.timestamp())
+
+
+class ParseTurns(beam.PTransform):
+    """KafkaRecord -> (turns: ChatTurn with event-time timestamps, dead_letters: DeadLetter)."""
+
+    def expand(self, records):
+        parsed = records | "ValidateTurn" >> beam.ParDo(_ParseFn()).with_outputs(_ParseFn.DEAD_LETTER, main="turns")
+        return {"turns": parsed.turns, "dead_letters": parsed[_ParseFn.DEAD_LETTER]}

@@ -1,0 +1,155 @@
+"""Where aggregates land: the DuckDB store, one writer and many readers.
+
+DuckDB lets one process open a database file for writing, and a reader that opens the same file
+would lock the writer out. So the writer owns ``<store>.duckdb`` and, every few seconds when
+something changed (and when it closes), publishes a consistent copy ``<store>.snapshot.duckdb``
+with DuckDB's ``COPY FROM DATABASE`` and an atomic rename. ``refusal-monitor sql`` and the
+dashboard open only that snapshot, read-only: they never block the pipeline and are never blocked
+by it, at the price of seeing data up to ``publish_every_seconds`` old.
+
+Rows are upserted on their primary key, so a later pane of a window replaces the earlier one and
+a replayed batch does not double-count.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import duckdb
+from pydantic import BaseModel
+
+from schemas import TABLES, DeadLetter, TransientError, WindowAggregate, create_table_sql
+
+__all__ = ["AggregateStore", "writer_for", "close_all_writers", "open_snapshot", "SnapshotMissingError"]
+
+
+class SnapshotMissingError(TransientError):
+    """No snapshot has been published yet (the pipeline has not landed anything)."""
+
+
+class AggregateStore:
+    """The single writer of one DuckDB store file, publishing read snapshots in the background."""
+
+    def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0) -> None:
+        self.path = Path(path)
+        self.snapshot = Path(snapshot)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._con = duckdb.connect(str(self.path))
+        self._db_name = self._con.execute("SELECT current_database()").fetchone()[0]
+        for table in TABLES:
+            self._con.execute(create_table_sql(table))
+        self._dirty = True
+        self._closed = threading.Event()
+        self.publish()
+        self._publisher = threading.Thread(
+            target=self._publish_loop, args=(publish_every_s,), name=f"publish-{self.path.name}", daemon=True
+        )
+        self._publisher.start()
+
+    # -- writes ----------------------------------------------------------------------------------
+    def upsert(self, table: str, rows: Sequence[BaseModel]) -> int:
+        """Insert or replace ``rows`` (models of ``table``'s row type) in one transaction."""
+        if not rows:
+            return 0
+        model, _ = TABLES[table]
+        columns = list(model.model_fields)
+        sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        values = [tuple(getattr(row, c) for c in columns) for row in rows]
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                self._con.executemany(sql, values)
+                self._con.execute("COMMIT")
+            except Exception:
+                self._con.execute("ROLLBACK")
+                raise
+            self._dirty = True
+        return len(rows)
+
+    def upsert_windows(self, rows: Sequence[WindowAggregate]) -> int:
+        """Land window aggregates; for one key and window only the newest pane is kept."""
+        newest: dict[tuple, WindowAggregate] = {}
+        for row in rows:
+            key = (row.window_start, row.model_version, row.feature, row.detector_version)
+            if key not in newest or row.pane_index >= newest[key].pane_index:
+                newest[key] = row
+        return self.upsert("refusal_windows", list(newest.values()))
+
+    def insert_dead_letters(self, rows: Iterable[DeadLetter]) -> int:
+        return self.upsert("dead_letters", list(rows))
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def publish(self) -> Path:
+        """Write a consistent copy of the store for readers and swap it in atomically."""
+        tmp = self.snapshot.with_name(self.snapshot.name + ".tmp")
+        with self._lock:
+            tmp.unlink(missing_ok=True)
+            self._con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
+            try:
+                self._con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
+            finally:
+                self._con.execute("DETACH rm_snapshot_tmp")
+            os.replace(tmp, self.snapshot)
+            self._dirty = False
+        return self.snapshot
+
+    def _publish_loop(self, every_s: float) -> None:
+        while not self._closed.wait(every_s):
+            if self._dirty:
+                self.publish()
+
+    def close(self) -> None:
+        """Publish the final state and release the file."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._publisher.join(timeout=30)
+        if self._dirty:
+            self.publish()
+        with self._lock:
+            self._con.close()
+
+
+_WRITERS: dict[Path, AggregateStore] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def writer_for(path: Path, snapshot: Path, publish_every_s: float = 5.0) -> AggregateStore:
+    """The process's one writer for ``path`` (DuckDB allows one writing connection per process)."""
+    key = Path(path).resolve()
+    with _WRITERS_LOCK:
+        store = _WRITERS.get(key)
+        if store is None:
+            store = _WRITERS[key] = AggregateStore(key, snapshot, publish_every_s)
+        return store
+
+
+def close_all_writers() -> None:
+    """Close every writer this process opened (publishing their final snapshots)."""
+    with _WRITERS_LOCK:
+        stores = list(_WRITERS.values())
+        _WRITERS.clear()
+    for store in stores:
+        store.close()
+
+
+def open_snapshot(snapshot: Path, retries: int = 20) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published snapshot, for `sql` and the dashboard."""
+    snapshot = Path(snapshot)
+    for attempt in range(retries):
+        if not snapshot.exists():
+            raise SnapshotMissingError(
+                f"no published store at {snapshot}: start the pipeline (`refusal-monitor run`) and wait "
+                "a few seconds, or point RM_STORE_PATH at an existing store"
+            )
+        try:
+            return duckdb.connect(str(snapshot), read_only=True)
+        except duckdb.IOException:
+            # The writer swapped the file between our exists() and open(); try the new one.
+            time.sleep(0.05 * (attempt + 1))
+    raise TransientError(f"could not open {snapshot} read-only after {retries} attempts")

@@ -1,0 +1,90 @@
+"""The unbounded job: Kafka turns -> validated -> classified -> windowed counts -> DuckDB.
+
+    records = ReadTurnsTopic            (kafka_source: one restriction per partition)
+    turns, dead_letters = ParseTurns    (parse: pydantic validation, reason per bad record)
+    dead_letters -> LandDeadLetters + PublishDeadLetters
+    turns -> ClassifyTurns -> AggregateWindows -> LandAggregates
+
+``run`` only wires source, named transforms and sinks from plain values of ``Settings``; each
+transform is unit-tested on its own with ``beam.Create`` / ``TestStream``.
+
+Run it with ``refusal-monitor run`` (or ``python -m pipelines.streaming``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipelines.aggregate import AggregateWindows
+from pipelines.classify import ClassifyTurns
+from pipelines.kafka_source import ReadFromKafkaPartitions
+from pipelines.landing import LandAggregates, LandDeadLetters, PublishDeadLetters
+from pipelines.parse import ParseTurns
+from pipelines.store import close_all_writers
+from schemas import Settings
+
+__all__ = ["RunMode", "build_pipeline", "beam_options", "run"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunMode:
+    """How long the read goes on: forever (default), to the topic's current end, or until idle."""
+
+    stop_at_end: bool = False
+    idle_stop_s: float | None = None
+
+
+def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
+    """Attach the whole job to ``p``."""
+    kafka = settings.kafka_client_config()
+    store, snapshot, every = settings.store_file.resolve(), settings.snapshot_file.resolve(), settings.publish_every_seconds
+
+    records = p | "ReadTurnsTopic" >> ReadFromKafkaPartitions(
+        {**kafka, "group.id": settings.consumer_group},
+        settings.topic_turns,
+        read_from=settings.read_from,
+        stop_at_end=mode.stop_at_end,
+        idle_stop_s=mode.idle_stop_s,
+    )
+    parsed = records | "ParseTurns" >> ParseTurns()
+    dead_letters = parsed["dead_letters"]
+    _ = dead_letters | "LandDeadLetters" >> LandDeadLetters(store, snapshot, every)
+    _ = dead_letters | "PublishDeadLetters" >> PublishDeadLetters(kafka, settings.topic_dead_letter)
+    _ = (
+        parsed["turns"]
+        | "ClassifyTurns" >> ClassifyTurns()
+        | "AggregateWindows" >> AggregateWindows(
+            settings.window_seconds, settings.allowed_lateness_seconds, settings.early_firing_seconds
+        )
+        | "LandAggregates" >> LandAggregates(store, snapshot, every)
+    )
+
+
+def beam_options(settings: Settings, prism_path: str | None, extra_args: list[str] | None = None) -> PipelineOptions:
+    """Runner options: Prism (portable, streaming, Python workers in this process) or the DirectRunner."""
+    args = ["--streaming"]
+    if settings.runner == "prism":
+        args += ["--runner=PrismRunner", "--environment_type=LOOPBACK", "--prism_log_level=warn"]
+        if prism_path:
+            args.append(f"--prism_location={prism_path}")
+    else:
+        args += ["--runner=DirectRunner"]
+    return PipelineOptions(args + list(extra_args or []))
+
+
+def run(settings: Settings, mode: RunMode = RunMode(), prism_path: str | None = None, extra_args: list[str] | None = None):
+    """Run the job until it ends (bounded modes) or is interrupted; returns the PipelineResult."""
+    options = beam_options(settings, prism_path, extra_args)
+    try:
+        with beam.Pipeline(options=options) as p:
+            build_pipeline(p, settings, mode)
+        return p.result if hasattr(p, "result") else None
+    finally:
+        # The writers live in this process (LOOPBACK workers): publish the final snapshot.
+        close_all_writers()

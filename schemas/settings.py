@@ -1,0 +1,121 @@
+"""The one settings object, read by the CLI, the pipelines and the dashboard alike.
+
+Every field is read from an environment variable named ``RM_<FIELD>`` (for example
+``RM_KAFKA_BOOTSTRAP``) or from a ``.env`` file in the working directory; CLI flags override
+individual fields through ``Settings.model_copy(update=...)``. Defaults run the local demo.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(BaseSettings):
+    """Configuration of Refusal Monitor (environment prefix ``RM_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RM_", env_file=".env", extra="ignore", frozen=True)
+
+    # --- where things live -------------------------------------------------------------------
+    home: Path = Field(
+        default=Path("var"),
+        description="RM_HOME: project-local folder for the broker's data and logs, PID files and the store.",
+    )
+    cache_dir: Path = Field(
+        default=Path(".cache"),
+        description="RM_CACHE_DIR: downloaded jars and built tools (Kafka, Prism); kept between runs.",
+    )
+
+    # --- Kafka -------------------------------------------------------------------------------
+    kafka_port: int = Field(default=29092, ge=1, le=65535, description="RM_KAFKA_PORT: local broker's client port.")
+    kafka_controller_port: int = Field(
+        default=29093, ge=1, le=65535, description="RM_KAFKA_CONTROLLER_PORT: local broker's KRaft controller port."
+    )
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="RM_KAFKA_BOOTSTRAP: bootstrap servers; default is the local broker on 127.0.0.1:RM_KAFKA_PORT.",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_version: str = Field(default="4.1.1", description="RM_KAFKA_VERSION: broker version fetched with mvn.")
+    kafka_heap: str = Field(default="512m", description="RM_KAFKA_HEAP: broker JVM heap (-Xmx).")
+    topic_turns: str = Field(default="chat-turns", description="RM_TOPIC_TURNS: logged chat turns (input).")
+    topic_dead_letter: str = Field(default="chat-turns-dlq", description="RM_TOPIC_DEAD_LETTER: rejected records.")
+    topic_alerts: str = Field(default="refusal-alerts", description="RM_TOPIC_ALERTS: alerts for other systems.")
+    turns_partitions: int = Field(default=3, ge=1, le=1024, description="RM_TURNS_PARTITIONS: partitions of the turns topic.")
+    consumer_group: str = Field(default="refusal-monitor", description="RM_CONSUMER_GROUP: Kafka consumer group id.")
+
+    # --- streaming ---------------------------------------------------------------------------
+    window_seconds: int = Field(default=300, ge=1, description="RM_WINDOW_SECONDS: fixed event-time window size.")
+    allowed_lateness_seconds: int = Field(
+        default=3600, ge=0, description="RM_ALLOWED_LATENESS_SECONDS: late turns within this are still counted."
+    )
+    early_firing_seconds: int = Field(
+        default=15, ge=1, description="RM_EARLY_FIRING_SECONDS: processing-time delay between early results of an open window."
+    )
+    read_from: Literal["earliest", "latest"] = Field(
+        default="earliest", description="RM_READ_FROM: where a new consumer group starts in the turns topic."
+    )
+    stop_after_idle_seconds: float | None = Field(
+        default=None,
+        description="RM_STOP_AFTER_IDLE_SECONDS: end the streaming run after this long without new records (tests); None runs forever.",
+    )
+    runner: Literal["prism", "direct"] = Field(default="prism", description="RM_RUNNER: Beam runner for `run`.")
+    beam_version: str = Field(default="2.75.0", description="RM_BEAM_VERSION: must equal the installed apache-beam.")
+
+    # --- store and dashboard -----------------------------------------------------------------
+    store_path: Path | None = Field(
+        default=None, description="RM_STORE_PATH: the DuckDB file the pipeline writes; default RM_HOME/refusal_monitor.duckdb."
+    )
+    publish_every_seconds: float = Field(
+        default=5.0, gt=0, description="RM_PUBLISH_EVERY_SECONDS: how often the writer publishes a read snapshot."
+    )
+    dashboard_host: str = Field(default="127.0.0.1", description="RM_DASHBOARD_HOST: bind address of the dashboard.")
+    dashboard_port: int = Field(default=8501, ge=1, le=65535, description="RM_DASHBOARD_PORT: dashboard port.")
+
+    @model_validator(mode="after")
+    def _ports_differ(self) -> "Settings":
+        if self.kafka_port == self.kafka_controller_port:
+            raise ValueError("RM_KAFKA_PORT and RM_KAFKA_CONTROLLER_PORT must differ")
+        return self
+
+    @cached_property
+    def bootstrap_servers(self) -> str:
+        """Bootstrap string for clients: explicit setting, else the local broker."""
+        return self.kafka_bootstrap or f"127.0.0.1:{self.kafka_port}"
+
+    @cached_property
+    def store_file(self) -> Path:
+        """The DuckDB file the pipeline writes."""
+        return self.store_path or self.home / "refusal_monitor.duckdb"
+
+    @cached_property
+    def snapshot_file(self) -> Path:
+        """The read-only snapshot the writer publishes for `sql` and the dashboard."""
+        return self.store_file.with_name(self.store_file.stem + ".snapshot.duckdb")
+
+    def kafka_client_config(self) -> dict[str, str]:
+        """librdkafka / Java client properties for connecting (secrets revealed only here)."""
+        conf = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.kafka_security_protocol}
+        if self.kafka_sasl_mechanism:
+            conf["sasl.mechanism"] = self.kafka_sasl_mechanism
+            conf["sasl.username"] = self.kafka_sasl_username or ""
+            conf["sasl.password"] = self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else ""
+        return conf
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit (e.g. CLI) overrides that are not None."""
+    base = Settings()
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    if not clean:
+        return base
+    return Settings.model_validate({**base.model_dump(), **clean})

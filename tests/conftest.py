@@ -1,0 +1,82 @@
+"""Shared fixtures. The real Kafka broker is started once per session on free ports (never the
+demo's) in a temporary home; a missing broker or tool fails the tests loudly, never skips them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from schemas import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_turn(**overrides) -> dict:
+    """A valid chat-turn dict; tests override what they care about."""
+    turn = {
+        "turn_id": f"t-{uuid.uuid4().hex[:10]}",
+        "conversation_id": "conv-1",
+        "timestamp": "2026-11-20T10:02:30+00:00",
+        "model_version": "assistant-v1",
+        "feature": "coding_assistant",
+        "prompt": "How do I reverse a list in Python?",
+        "response": "Use `my_list.reverse()` or `my_list[::-1]`.",
+    }
+    turn.update(overrides)
+    return turn
+
+
+def turn_bytes(**overrides) -> bytes:
+    return json.dumps(make_turn(**overrides)).encode()
+
+
+@pytest.fixture(scope="session")
+def kafka_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A running real broker for the session (started here, stopped at the end)."""
+    from infra import KafkaServer
+    from infra.processes import free_port
+
+    home = tmp_path_factory.mktemp("rm-home")
+    port, controller = free_port(), free_port()
+    while controller == port:
+        controller = free_port()
+    settings = Settings(
+        home=home, cache_dir=PROJECT_ROOT / ".cache", kafka_port=port, kafka_controller_port=controller,
+        store_path=home / "store.duckdb",
+    )
+    server = KafkaServer(settings)
+    server.up()
+    yield settings
+    assert server.down(), "the test broker did not stop"
+
+
+@pytest.fixture
+def topic_settings(kafka_settings: Settings, tmp_path: Path) -> Settings:
+    """Session broker, but a fresh uuid-named turns topic and a fresh store for this test."""
+    from infra import ensure_topics
+
+    suffix = uuid.uuid4().hex[:8]
+    settings = kafka_settings.model_copy(update={
+        "topic_turns": f"turns-{suffix}",
+        "topic_dead_letter": f"dlq-{suffix}",
+        "topic_alerts": f"alerts-{suffix}",
+        "store_path": tmp_path / "store.duckdb",
+        "consumer_group": f"rm-test-{suffix}",
+    })
+    ensure_topics(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def prism_path() -> str:
+    from infra import ensure_prism
+
+    return str(ensure_prism(Settings(cache_dir=PROJECT_ROOT / ".cache")))
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)

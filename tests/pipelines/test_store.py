@@ -1,0 +1,98 @@
+import threading
+import time
+
+import duckdb
+import pytest
+
+from pipelines.sql import format_table, run_query
+from pipelines.store import AggregateStore, SnapshotMissingError, open_snapshot
+from schemas import ConfigurationError, DeadLetter
+from tests.schemas.test_aggregates import _row
+from tests.conftest import utc
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = AggregateStore(tmp_path / "s.duckdb", tmp_path / "s.snapshot.duckdb", publish_every_s=0.2)
+    yield s
+    s.close()
+
+
+def _count(snapshot, sql="SELECT sum(n_turns) FROM refusal_windows"):
+    return run_query(snapshot, sql)[1][0][0]
+
+
+def test_later_pane_replaces_earlier_row(store):
+    store.upsert_windows([_row(n_turns=3, pane_index=0)])
+    store.upsert_windows([_row(n_turns=7, pane_index=1, pane_timing="ON_TIME")])
+    store.upsert_windows([_row(n_turns=7, pane_index=1, pane_timing="ON_TIME")])  # a replay
+    store.publish()
+    assert _count(store.snapshot) == 7
+    assert run_query(store.snapshot, "SELECT count(*) FROM refusal_windows")[1] == [(1,)]
+
+
+def test_within_one_batch_the_newest_pane_wins(store):
+    store.upsert_windows([_row(n_turns=9, pane_index=2), _row(n_turns=3, pane_index=0)])
+    store.publish()
+    assert _count(store.snapshot) == 9
+
+
+def test_readers_use_the_snapshot_while_the_writer_holds_the_store(store):
+    store.upsert_windows([_row(n_turns=1)])
+    store.publish()
+    errors: list[Exception] = []
+    stop = threading.Event()
+
+    def write():
+        i = 1
+        while not stop.is_set():
+            i += 1
+            store.upsert_windows([_row(n_turns=i, pane_index=i)])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    seen = []
+    try:
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                seen.append(_count(store.snapshot))
+            except Exception as exc:  # any reader error fails the test below
+                errors.append(exc)
+    finally:
+        stop.set()
+        writer.join()
+    assert not errors
+    assert len(set(seen)) > 1, "the background publisher never refreshed the snapshot"
+    assert seen == sorted(seen)
+
+
+def test_dead_letters_are_keyed_by_offset(store):
+    dl = DeadLetter(source_topic="t", source_partition=0, source_offset=5, error_field=None, reason="not valid JSON",
+                    raw_excerpt="x", raw_size=1, received_at=utc(2026, 1, 1))
+    store.insert_dead_letters([dl, dl])
+    store.publish()
+    assert run_query(store.snapshot, "SELECT count(*), any_value(reason) FROM dead_letters")[1] == [(1, "not valid JSON")]
+
+
+def test_snapshot_is_read_only(store):
+    store.publish()
+    con = open_snapshot(store.snapshot)
+    with pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM refusal_windows")
+
+
+def test_missing_snapshot_says_what_to_do(tmp_path):
+    with pytest.raises(SnapshotMissingError, match="refusal-monitor run"):
+        run_query(tmp_path / "nope.duckdb", "SELECT 1")
+
+
+def test_bad_sql_is_a_clear_error(store):
+    store.publish()
+    with pytest.raises(ConfigurationError, match="query failed"):
+        run_query(store.snapshot, "SELEC 1")
+
+
+def test_format_table():
+    text = format_table(["a", "bb"], [(1, None), (22, "x")])
+    assert text.splitlines() == ["a   bb", "--  ----", "1   NULL", "22  x", "(2 rows)"]
