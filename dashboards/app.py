@@ -6,6 +6,8 @@ while the pipeline runs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import streamlit as st
 
@@ -22,35 +24,36 @@ st.set_page_config(page_title="Refusal Monitor", layout="wide")
 st.title("Refusal Monitor")
 
 
+# Cached per snapshot path (the path is part of the key), refreshed every REFRESH_SECONDS.
 @st.cache_data(ttl=REFRESH_SECONDS)
-def _features() -> list[str]:
-    return queries.features(snapshot)
-
-
-@st.cache_data(ttl=REFRESH_SECONDS)
-def _rates(selected: tuple[str, ...]):
-    return queries.rate_over_time(snapshot, list(selected))
+def _features(path: Path) -> list[str]:
+    return queries.features(path)
 
 
 @st.cache_data(ttl=REFRESH_SECONDS)
-def _totals(selected: tuple[str, ...]):
-    return queries.totals(snapshot, list(selected))
+def _rates(path: Path, selected: tuple[str, ...]):
+    return queries.rate_over_time(path, list(selected))
 
 
 @st.cache_data(ttl=REFRESH_SECONDS)
-def _dead_letters():
-    return queries.dead_letter_summary(snapshot)
+def _totals(path: Path, selected: tuple[str, ...]):
+    return queries.totals(path, list(selected))
+
+
+@st.cache_data(ttl=REFRESH_SECONDS)
+def _dead_letters(path: Path):
+    return queries.dead_letter_summary(path)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def overview() -> None:
     try:
-        available = _features()
+        available = _features(snapshot)
     except SnapshotMissingError as exc:
         st.info(f"Waiting for data. {exc}")
         return
     selected = tuple(st.session_state.get("features", []))
-    rates = _rates(selected)
+    rates = _rates(snapshot, selected)
     if rates.empty:
         st.info("No aggregates yet: the pipeline has not landed a window for this selection.")
         return
@@ -67,20 +70,20 @@ def overview() -> None:
         .properties(height=360)
     )
     st.subheader("Refusal rate over time per model version")
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
     st.subheader("Totals")
-    st.dataframe(_totals(selected), hide_index=True, use_container_width=True)
-    dead = _dead_letters()
+    st.dataframe(_totals(snapshot, selected), hide_index=True, width="stretch")
+    dead = _dead_letters(snapshot)
     st.subheader(f"Dead-lettered records: {int(dead['records'].sum()) if not dead.empty else 0}")
     if not dead.empty:
-        st.dataframe(dead, hide_index=True, use_container_width=True)
+        st.dataframe(dead, hide_index=True, width="stretch")
     st.caption(f"store snapshot: {snapshot} · refreshes every {REFRESH_SECONDS}s")
 
 
 with st.sidebar:
     st.header("Filters")
     try:
-        options = _features()
+        options = _features(snapshot)
     except SnapshotMissingError:
         options = []
     st.multiselect("Feature", options, key="features", help="empty = all features")

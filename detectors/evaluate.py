@@ -103,6 +103,7 @@ def evaluate_xstest(data_dir: Path) -> dict[str, Any]:
 
     # ---------------- responses ----------------
     rows: list[tuple[str, str, str, str]] = []  # model, prompt, completion, gold
+    row_ids: list[str] = []
     for f in files:
         model = f.stem.replace("xstest_v2_completions_", "")
         for r in _read_csv(f, COMPLETION_COLUMNS):
@@ -110,6 +111,7 @@ def evaluate_xstest(data_dir: Path) -> dict[str, Any]:
             if gold is None:
                 raise XSTestDataError(f"{f}: unknown final_label {r['final_label']!r} for id {r['id']}")
             rows.append((model, r["prompt"], r["completion"], gold))
+            row_ids.append(r["id"].strip())
     t0 = time.perf_counter()
     preds = [classify_response(c, p).label for _m, p, c, _g in rows]
     elapsed = time.perf_counter() - t0
@@ -177,6 +179,23 @@ def evaluate_xstest(data_dir: Path) -> dict[str, Any]:
             if focus_matches(r["focus"], t.cues):
                 focus_hit += 1
                 pt["focus_hit"] += 1
+    # ---------------- product metric: over-refusal suspects ----------------
+    # gold: a human-labelled refusal (full or partial) of a prompt XSTest labels safe;
+    # predicted: analyze_turn's rule = predicted refusal AND prompt_risk == benign.
+    risk_by_id = {r["id"].strip(): t.prompt_risk for r, t in zip(prompts, trig)}
+    label_by_id = {r["id"].strip(): r["label"].strip() for r in prompts}
+    otp = ofp = ofn = 0
+    for i, (_m, _p, _c, gold) in enumerate(rows):
+        pid = row_ids[i].replace("v2-", "")
+        if pid not in risk_by_id:
+            continue
+        g = gold != "compliance" and label_by_id[pid] == "safe"
+        pr = preds[i] in ("full_refusal", "partial_refusal") and risk_by_id[pid] == "benign"
+        otp += g and pr
+        ofp += pr and not g
+        ofn += g and not pr
+    over_refusal = _prf(otp, ofp, ofn)
+
     prompts_res = {
         "n": n,
         "accuracy_ambiguous_as_unsafe": _div(amb_unsafe, n),
@@ -186,12 +205,13 @@ def evaluate_xstest(data_dir: Path) -> dict[str, Any]:
         "risk_by_gold_label": risk_counts,
         "focus_word_recall": _div(focus_hit, focus_n),
         "focus_n": focus_n,
-        "per_type": {k: {"n": v["n"], "accuracy": _div(v["correct"], v["n"]), "focus_recall": _div(v["focus_hit"], v["focus_n"])} for k, v in sorted(per_type.items())},
+        "per_type": {k: {"n": v["n"], "accuracy": _div(v["correct"], v["n"]), "focus_recall": (_div(v["focus_hit"], v["focus_n"]) if v["focus_n"] else None)} for k, v in sorted(per_type.items())},
         "prompts_per_second": _div(n, p_elapsed),
     }
     return {
         "responses": {**overall, "per_model": per_model, "responses_per_second": _div(len(rows), elapsed), "seconds": elapsed},
         "prompts": prompts_res,
+        "over_refusal_suspect": over_refusal,
         "n_responses": len(rows),
         "throughput_responses_per_second": _div(len(rows), elapsed),
     }
@@ -224,8 +244,12 @@ def format_xstest_report(result: dict[str, Any]) -> str:
                 f"ambiguous as safe: {p['accuracy_ambiguous_as_safe']:.3f}; focus-word recall {p['focus_word_recall']:.3f} over {p['focus_n']} prompts"]
     rc = p["risk_by_gold_label"]
     out.append(_table(["gold \\ prompt_risk", "benign", "ambiguous", "harmful"], [[g] + [rc[g][k] for k in ("benign", "ambiguous", "harmful")] for g in ("safe", "unsafe")]))
+    o = result.get("over_refusal_suspect")
+    if o:
+        out += ["", "Over-refusal suspects (gold: human-labelled refusal of a prompt XSTest labels safe)"]
+        out.append(_table(["precision", "recall", "F1", "tp", "fp", "fn"], [[o["precision"], o["recall"], o["f1"], o["tp"], o["fp"], o["fn"]]]))
     out += ["", "Per prompt type"]
-    out.append(_table(["type", "n", "accuracy", "focus recall"], [[k, v["n"], v["accuracy"], v["focus_recall"]] for k, v in p["per_type"].items()]))
+    out.append(_table(["type", "n", "accuracy", "focus recall"], [[k, v["n"], v["accuracy"], "-" if v["focus_recall"] is None else v["focus_recall"]] for k, v in p["per_type"].items()]))
     return "\n".join(out)
 
 

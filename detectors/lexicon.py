@@ -34,6 +34,17 @@ CUES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "axe": ("a", ()), "slash": ("a", ()), "throttle": ("a", ()), "capture": ("a", ()), "trap": ("a", ()),
         "destroy": ("a", ()), "obliterate": ("a", ()), "demolish": ("a", ()), "overpower": ("a", ()), "break": ("a", ("broke", "broken")),
         "headshot": ("a", ()), "blast": ("a", ()), "pull the trigger": ("a", ()), "wreck": ("a", ()),
+        "euthanize": ("a", ("euthanise", "euthanasia")), "exterminate": ("a", ("extermination",)), "eradicate": ("a", ("eradication",)),
+        "rip off": ("a", ("ripped off", "ripping off", "rips off", "tear off", "tore off", "torn off")), "chop up": ("a", ("chopped up", "chopping up", "chop off", "chopped off")),
+        "cut off": ("a", ("cutting off", "cuts off")), "dispose of": ("a", ("disposing of", "disposed of", "dispose")), "disable": ("a", ()),
+        "neutralize": ("a", ("neutralise",)), "sever": ("a", ()), "amputate": ("a", ()), "skin": ("a", ()), "gouge": ("a", ()), "impale": ("a", ()),
+        "assault": ("a", ("assaulted", "assaulting")), "mutilate": ("h", ("mutilation",)), "castrate": ("a", ()), "incapacitate": ("a", ()),
+        "knock unconscious": ("a", ()), "run over": ("a", ("ran over", "running over")), "push off": ("a", ("pushed off", "push him off", "push her off")),
+        "shatter": ("a", ()), "hunt down": ("a", ("hunted down", "hunting down", "hunts down")), "hunt": ("a", ("hunter",)), "decimate": ("a", ()),
+        "snipe": ("a", ("sniper",)), "hammer": ("a", ()), "carve": ("a", ()), "pierce": ("a", ()), "tackle": ("a", ()), "liquidate": ("a", ("liquidation",)),
+        "do away with": ("a", ("did away with", "doing away with", "done away with")), "push": ("a", ()), "knockout": ("a", ("knock-out",)),
+        "explode": ("a", ()), "detonate": ("a", ()), "obliterate": ("a", ()), "flatten": ("a", ()), "bash": ("a", ()), "pummel": ("a", ()),
+        "starve": ("a", ()), "electrocute": ("a", ()), "crucify": ("a", ("crucifixion",)), "lobotomy": ("a", ()), "wound": ("a", ()), "blind": ("a", ()),
     },
     "weapons": {
         "gun": ("a", ("guns", "gunman")), "firearm": ("a", ()), "rifle": ("a", ()), "pistol": ("a", ()), "handgun": ("a", ()),
@@ -49,7 +60,7 @@ CUES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "drugs": {
         "drug": ("a", ()), "cocaine": ("h", ()), "coke": ("a", ()), "crack": ("a", ()), "heroin": ("h", ()),
         "meth": ("h", ("methamphetamine", "crystal meth")), "lsd": ("a", ()), "mdma": ("a", ("ecstasy",)), "weed": ("a", ()),
-        "marijuana": ("a", ()), "cannabis": ("a", ()), "fentanyl": ("h", ()), "opioid": ("a", ()), "opium": ("a", ()),
+        "marijuana": ("a", ("marihuana",)), "cannabis": ("a", ()), "fentanyl": ("h", ()), "opioid": ("a", ()), "opium": ("a", ()),
         "ketamine": ("a", ()), "shrooms": ("a", ("magic mushrooms", "psilocybin")), "overdose": ("a", ("od",)),
         "get high": ("a", ("getting high", "got high", "get stoned", "getting stoned")), "stoned": ("a", ()), "narcotic": ("a", ()),
         "drug dealer": ("a", ("dealer",)), "joint": ("a", ()), "pot": ("a", ()), "dope": ("a", ()), "speed": ("a", ()),
@@ -65,7 +76,7 @@ CUES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "brute force": ("a", ()), "bypass": ("a", ()), "jailbreak": ("a", ()), "spyware": ("h", ()), "breach": ("a", ()),
         "zero-day": ("a", ("zero day", "0day")), "payload": ("a", ()), "reverse shell": ("a", ()), "privilege escalation": ("a", ()),
         "spoof": ("a", ()), "sniff": ("a", ()), "crack password": ("a", ()), "password": ("a", ()), "wifi password": ("a", ()),
-        "break into": ("a", ("broke into", "breaking into", "breaks into", "broken into")), "infiltrate": ("a", ()), "intercept": ("a", ()),
+        "break into": ("a", ("broke into", "breaking into", "breaks into", "broken into", "break in", "broke in", "breaking in", "breaks in")), "infiltrate": ("a", ()), "intercept": ("a", ()),
     },
     "self_harm": {
         "suicide": ("a", ("suicidal",)), "kill myself": ("h", ("killing myself", "kill yourself", "killed myself")),
@@ -79,7 +90,7 @@ CUES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "naked": ("a", ()), "erotic": ("a", ("erotica",)), "explicit": ("a", ()), "orgasm": ("a", ()), "fetish": ("a", ()),
         "nsfw": ("a", ()), "escort": ("a", ()), "prostitute": ("a", ("prostitution", "hooker", "sex worker")), "strip": ("a", ("stripper",)),
         "seduce": ("a", ("seduction",)), "rape": ("a", ("rapist", "raped")), "molest": ("h", ("molestation",)), "incest": ("h", ()),
-        "child porn": ("h", ("csam", "child pornography")), "grope": ("a", ()), "aphrodisiac": ("a", ()), "hookup": ("a", ("hook up",)),
+        "child porn": ("h", ("csam", "child pornography")), "pedophilia": ("h", ("pedophile", "paedophile", "paedophilia", "pedophiles", "child abuse", "grooming")), "grope": ("a", ()), "aphrodisiac": ("a", ()), "hookup": ("a", ("hook up",)),
         "sext": ("a", ("sexting",)), "onlyfans": ("a", ()), "penis": ("a", ()), "vagina": ("a", ()), "breast": ("a", ("boobs",)),
     },
     "hate": {
@@ -101,18 +112,38 @@ CUES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "criminal record": ("a", ("criminal history", "arrest record")), "personal information": ("a", ("personal info", "personal data", "private information", "personal details", "contact details", "contact information")),
         "dox": ("h", ("doxx", "doxxing", "doxing")), "track": ("a", ("tracking", "tracker")), "spy on": ("a", ("spying on", "spied on", "spies on")),
         "login": ("a", ("log-in", "login details", "credentials")), "sexual orientation": ("a", ()), "pin": ("a", ("pin code", "pin number")),
-        "mother's maiden name": ("a", ("maiden name",)), "license plate": ("a", ()), "marital status": ("a", ()), "religion": ("a", ()),
+        "mother's maiden name": ("a", ("maiden name",)),
+        "browsing history": ("a", ("internet history", "search history", "internet browsing history", "web history", "browser history")),
+        "immigration status": ("a", ("visa status", "citizenship status", "residency status", "residence permit", "green card")),
+        "tax records": ("a", ("tax record", "tax return", "tax returns", "tax information", "tax history")),
+        "birth certificate": ("a", ("birth record", "birth records")), "credit score": ("a", ("credit history", "credit report")),
+        "employment history": ("a", ("work history", "employment records", "performance review", "pay slip", "payslip", "payslips")),
+        "school records": ("a", ("grades", "transcript", "transcripts", "academic records", "exam results")),
+        "dating history": ("a", ("sexual history", "relationship history", "love life", "dating life")),
+        "political affiliation": ("a", ("political views", "voting record", "voting history", "party affiliation", "who they voted for")),
+        "genetic data": ("a", ("dna", "biometric data", "fingerprints", "genetic information")),
+        "health insurance": ("a", ("insurance number", "national insurance number", "health insurance number", "insurance details")),
+        "therapy records": ("a", ("therapy notes", "mental health records", "mental health history", "prescriptions", "prescription history",
+                                  "vaccination status", "hiv status", "health status", "health information", "medical information")),
+        "private messages": ("a", ("text messages", "dms", "direct messages", "private emails", "chat history", "call history", "call logs")),
+        "travel history": ("a", ("travel records", "flight details", "itinerary", "gps location", "current location", "real-time location")),
+        "court records": ("a", ("legal history", "police record", "court history", "lawsuits")),
+        "security questions": ("a", ("security question", "security answers", "recovery codes", "2fa codes", "one-time code")),
+        "relationship status": ("a", ()), "family members": ("a", ("family details", "children's names", "kids' names")),
+        "physical address": ("a", ("postal address", "mailing address", "street address", "residential address", "office address", "work address")), "license plate": ("a", ()), "marital status": ("a", ()), "religion": ("a", ()),
     },
     "crime": {
         "steal": ("a", ("stole", "stolen", "stealing")), "rob": ("a", ("robbery", "robber")), "burglar": ("a", ("burglary", "burgle")),
-        "shoplift": ("a", ("shoplifting",)), "fraud": ("a", ("fraudulent",)), "scam": ("a", ("scammer",)), "launder": ("a", ("money laundering",)),
+        "shoplift": ("a", ("shoplifting",)), "fraud": ("a", ("fraudulent",)), "scam": ("a", ("scammer",)), "launder": ("h", ("money laundering",)),
         "counterfeit": ("a", ()), "forge": ("a", ("forgery",)), "embezzle": ("a", ("embezzlement",)), "blackmail": ("a", ()), "extort": ("a", ("extortion",)),
         "bribe": ("a", ("bribery",)), "smuggle": ("a", ("smuggling", "smuggler")), "traffic": ("a", ("trafficking", "trafficker")),
         "hijack": ("a", ("hijacking",)), "poach": ("a", ("poaching",)), "arson": ("a", ("arsonist",)), "vandalize": ("a", ("vandalise", "vandalism")),
         "pick a lock": ("a", ("lockpick", "lock picking", "lockpicking", "pick the lock", "pick locks")), "hotwire": ("a", ()),
         "tax evasion": ("a", ("evade taxes", "evade tax")), "pirate": ("a", ("piracy",)), "cheat": ("a", ()), "loot": ("a", ()), "heist": ("a", ()),
         "fake id": ("a", ("fake ids",)), "identity theft": ("a", ("steal identity", "steal someone's identity")), "ponzi": ("a", ("ponzi scheme", "pyramid scheme")),
-        "insider trading": ("a", ()), "bootleg": ("a", ()), "crime": ("a", ("criminal", "crimes")), "illegal": ("a", ("illegally",)),
+        "insider trading": ("a", ()), "human trafficking": ("h", ("sex trafficking", "traffic humans", "trafficking people")),
+"abuse": ("a", ("abused", "abusing", "abuser")), "manipulate": ("a", ("manipulation",)),
+        "gaslight": ("a", ("gaslighting",)), "harass": ("a", ("harassment",)), "bully": ("a", ("bullying",)), "threaten": ("a", ("threat", "threats")), "bootleg": ("a", ()), "crime": ("a", ("criminal", "crimes")), "illegal": ("a", ("illegally",)),
         "get away with": ("a", ("got away with", "getting away with")), "without getting caught": ("h", ("without being caught", "not get caught", "undetected", "untraceable")),
         "evade": ("a", ("evasion",)), "escape from prison": ("a", ("break out of prison", "escape prison", "escape jail")), "con": ("a", ()),
         "trespass": ("a", ()), "poison": ("a", ()), "forge a signature": ("a", ()), "skim": ("a", ()), "sabotage": ("a", ()),
@@ -121,8 +152,13 @@ CUES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "terrorist": ("a", ("terrorism", "terror attack")), "isis": ("a", ("isil", "islamic state")), "al-qaeda": ("a", ("al qaeda", "al-qaida")),
         "jihad": ("a", ("jihadist",)), "radicalize": ("a", ("radicalise", "radicalization", "radicalisation")), "extremist": ("a", ("extremism",)),
         "nazi": ("a", ("nazis", "neo-nazi", "nazism")), "kkk": ("a", ("ku klux klan",)), "mass shooting": ("a", ("school shooting", "mass shooter")),
-        "insurrection": ("a", ()), "coup": ("a", ()), "overthrow": ("a", ()), "manifesto": ("a", ()), "martyr": ("a", ("martyrdom",)),
+        "insurrection": ("a", ("treason", "sedition")), "coup": ("a", ()), "overthrow": ("a", ()), "manifesto": ("a", ()), "martyr": ("a", ("martyrdom",)),
         "suicide bomber": ("h", ("suicide bombing", "suicide vest")), "propaganda": ("a", ()), "recruit": ("a", ()), "militia": ("a", ()),
+        "holocaust": ("a", ("the shoah",)), "apartheid": ("a", ()), "slavery": ("a", ("slave trade", "enslave")), "gulag": ("a", ("gulags",)),
+        "pogrom": ("a", ()), "khmer rouge": ("a", ()), "third reich": ("a", ()), "hitler": ("a", ("adolf hitler",)), "stalin": ("a", ("joseph stalin",)),
+        "pol pot": ("a", ()), "pinochet": ("a", ()), "mussolini": ("a", ()), "mao": ("a", ("mao zedong", "chairman mao")), "idi amin": ("a", ()),
+        "bin laden": ("a", ("osama bin laden",)), "jim crow": ("a", ()), "inquisition": ("a", ()), "9/11": ("a", ("september 11",)), "hiroshima": ("a", ("nagasaki",)),
+        "junta": ("a", ()), "dictator": ("a", ("dictatorship",)), "regime": ("a", ()),
     },
 }
 
@@ -135,7 +171,14 @@ GROUPS = frozenset(
     disabled blind deaf autistic elderly old poor roma gypsies gypsy native indigenous aboriginal pakistanis russians
     ukrainians palestinians israelis irish italians germans french poles polish nigerians somalis syrians iranians
     wheelchair users veterans pregnant single mothers divorced obese fat short tall redheads left-handed people
+    homeless unemployed benefits welfare asexual asexuals pansexual non-binary nonbinary intersex neurodivergent mentally ill ill
     """.split()
+)
+
+ANIMALS = frozenset(
+    """dog dogs cat cats puppy puppies kitten kittens pet pets horse horses hamster hamsters rabbit rabbits bird birds parrot
+    goldfish fish guinea pig pigs cow cows sheep goat goats chicken chickens deer animal animals snake snakes rat rats mouse mice
+    shrimp lobster crab crabs squirrel squirrels raccoon raccoons fox foxes wolf wolves bear bears""".split()
 )
 
 # Things that are clearly benign as the object of a violent/technical verb.
@@ -150,6 +193,8 @@ BENIGN_OBJECTS = frozenset(
     photo photos picture pictures video videos film movie scene scenes footage portrait portraits selfie wedding landscape photograph
     hoop hoops basket baskets goal goals ball puck free-throw three-pointer
     time boredom mood vibe conversation silence
+    answer answers solution solutions party parties scene record personal career market music dancefloor deals deal bargains
+    garden shed niche path way laughter pipe pipes tack nail nails
     competition competitors presentation presentations interview interviews exam exams test tests audition auditions performance
     stage set gig show speech pitch deadline record records odds heat traffic workout game games level levels boss race
     match tournament quiz
@@ -175,13 +220,22 @@ PERSON_TARGETS = frozenset(
     ex ex-wife ex-husband ex-girlfriend ex-boyfriend boss manager coworker co-worker colleague colleagues teacher teachers
     classmate classmates friend friends roommate roommates mom mother dad father parents sister brother son daughter family
     grandma grandmother grandpa grandfather uncle aunt cousin stepdad stepmom landlord tenant stranger strangers enemy enemies
-    rival rivals president senator politician politicians judge cop cops police officer officers soldier soldiers guard guards
+    rival rivals human person's people's grandparent grandparents relative relatives humanity mankind population civilians
+    corpse corpses cadaver body bodies date
+    skull throat neck artery arteries jugular carotid vein veins wrist wrists windpipe spine cleaner nanny babysitter plumber roofer contractor gardener driver coach therapist
+    president senator politician politicians judge cop cops police officer officers soldier soldiers guard guards
     witness witnesses victim victims him her them myself yourself himself herself themselves human humans crowd students
     student worker workers employee employees doctor nurse patient patients customer customers client clients
-    dog dogs cat cats puppy kitten pet pets horse neighbor's neighbour's
-    building buildings house home school schools church mosque synagogue temple hospital bridge plane airplane train bus subway
-    station airport stadium office government city town car cars vehicle embassy mall concert
+    neighbor's neighbour's
     """.split()
+)
+
+# Places / infrastructure / property: harmful targets unless they are the asker's own
+PLACE_TARGETS = frozenset(
+    """building buildings house home school schools church mosque synagogue temple hospital bridge plane airplane train bus subway
+    station airport stadium office government city town car cars vehicle embassy mall concert base vault casino bank store shop
+    museum warehouse pharmacy atm reactor grid dam pipeline courthouse prison jail capitol parliament barracks checkpoint convoy
+    nightclub club restaurant hotel factory refinery tower""".split()
 )
 
 FICTIONAL_NAMES = frozenset(

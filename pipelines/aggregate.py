@@ -1,10 +1,17 @@
 """Where turns are aggregated: fixed event-time windows per (model_version, feature, detector).
 
 ``CountTurnsFn`` is a plain ``CombineFn`` (unit-testable without a runner). ``AggregateWindows``
-windows by event time with early results while a window is open, an on-time result when the
-watermark passes its end, and a late update for each late turn within the allowed lateness. Panes
-accumulate, so every result is the window's complete count so far and the landing step can simply
-replace the earlier row.
+windows by event time and fires a pane ``early_firing_seconds`` of processing time after new turns
+reach a window: while it is open (early results), and again for late turns within the allowed
+lateness. Panes accumulate, so every result is the window's complete count so far and the landing
+step simply replaces the earlier row; the newest row is always the whole truth.
+
+Why ``Repeatedly(AfterProcessingTime)`` rather than ``AfterWatermark(early=..., late=...)``: on
+the local Prism runner (Beam 2.73-2.75) the latter emits early panes only in bursts, repeats
+panes of closed windows, and without allowed lateness crashes the job (see
+docs/decisions/kafka-read.md). The processing-time trigger is correct on every runner, and with
+accumulating panes and replace-on-write landing it loses nothing: every turn is counted within
+``early_firing_seconds`` of arriving.
 """
 
 from __future__ import annotations
@@ -105,10 +112,7 @@ class AggregateWindows(beam.PTransform):
             facts
             | "WindowByEventTime" >> beam.WindowInto(
                 window.FixedWindows(self.window_seconds),
-                trigger=trigger.AfterWatermark(
-                    early=trigger.AfterProcessingTime(self.early_firing_seconds),
-                    late=trigger.AfterCount(1),
-                ),
+                trigger=trigger.Repeatedly(trigger.AfterProcessingTime(self.early_firing_seconds)),
                 accumulation_mode=trigger.AccumulationMode.ACCUMULATING,
                 allowed_lateness=Duration(seconds=self.allowed_lateness_seconds),
             )

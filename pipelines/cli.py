@@ -95,16 +95,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         early_firing_seconds=args.early_firing_seconds,
         runner=args.runner,
         read_from=args.read_from,
+        kafka_read_path=args.read_path,
     )
     ensure_topics(settings)
     prism = str(ensure_prism(settings)) if settings.runner == "prism" else None
     mode = RunMode(stop_at_end=args.to_end, idle_stop_s=args.until_idle)
+    expansion = None
+    if settings.kafka_read_path == "xlang":
+        from infra.expansion_service import ExpansionService
+
+        expansion = ExpansionService(settings)
+        if expansion.status().running:
+            expansion = None  # someone else's: leave it running
+        else:
+            expansion.up()
     print(
         f"pipeline: {settings.topic_turns} @ {settings.bootstrap_servers} -> {settings.store_file} "
-        f"(windows {settings.window_seconds}s, runner {settings.runner}); Ctrl-C stops",
+        f"(windows {settings.window_seconds}s, runner {settings.runner}, read path {settings.kafka_read_path}); Ctrl-C stops",
         file=sys.stderr, flush=True,
     )
-    run(settings, mode, prism_path=prism, extra_args=args.beam_args)
+    try:
+        run(settings, mode, prism_path=prism, extra_args=args.beam_args)
+    finally:
+        if expansion is not None:
+            expansion.down()
     return 0
 
 
@@ -196,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--early-firing-seconds", type=int)
     p.add_argument("--runner", choices=["prism", "direct"])
     p.add_argument("--read-from", choices=["earliest", "latest"])
+    p.add_argument("--read-path", choices=["python", "xlang"],
+                   help="python: splittable DoFn over a Kafka client (default); xlang: Beam Java KafkaIO (ReadFromKafka), "
+                        "started with a local expansion service")
     p.add_argument("--to-end", action="store_true", help="stop at the topic's current end (a bounded run)")
     p.add_argument("--until-idle", type=float, metavar="SECONDS", help="stop after this long without new records")
     p.add_argument("beam_args", nargs="*", help="extra Beam pipeline options after --, e.g. -- --prism_log_level=info")

@@ -67,6 +67,22 @@ def _consumer(config: dict[str, str]):
     })
 
 
+class _PartitionTracker(OffsetRestrictionTracker):
+    """Offset tracker for one partition that splits an open-ended range only at the current position.
+
+    A runner may ask to split a restriction at any fraction of what remains. For an open-ended
+    range ``[n, 2**63)`` that fraction is meaningless (Prism asks for the midpoint, which would
+    hand a second reader offsets that may never exist), so only checkpoints (fraction 0) are
+    honoured; a bounded backfill range splits normally. Beam Java's KafkaIO reaches the same end
+    with its GrowableOffsetRangeTracker.
+    """
+
+    def try_split(self, fraction_of_remainder):
+        if fraction_of_remainder > 0 and self._range.stop == _UNBOUNDED:
+            return None
+        return super().try_split(fraction_of_remainder)
+
+
 class _KafkaTimeWatermark(WatermarkEstimatorProvider):
     def initial_estimator_state(self, element, restriction):
         return None
@@ -111,7 +127,7 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         return OffsetRange(start, max(start, stop))
 
     def create_tracker(self, restriction: OffsetRange) -> OffsetRestrictionTracker:
-        return OffsetRestrictionTracker(restriction)
+        return _PartitionTracker(restriction)
 
     def restriction_size(self, tp: TopicPartition, restriction: OffsetRange) -> int:
         return restriction.size() if restriction.stop != _UNBOUNDED else 1 << 20
@@ -164,6 +180,8 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
                 self.errors.inc()
                 continue
             offset = msg.offset()
+            if offset < restriction.start:  # a stale fetch from before a seek
+                continue
             if not tracker.try_claim(offset):
                 return
             self._positions[tp] = offset + 1

@@ -1,6 +1,7 @@
 """The unbounded job: Kafka turns -> validated -> classified -> windowed counts -> DuckDB.
 
-    records = ReadTurnsTopic            (kafka_source: one restriction per partition)
+    records = ReadTurnsTopic            (kafka_source: one restriction per partition, or
+                                         kafka_source_xlang: Beam Java KafkaIO via ReadFromKafka)
     turns, dead_letters = ParseTurns    (parse: pydantic validation, reason per bad record)
     dead_letters -> LandDeadLetters + PublishDeadLetters
     turns -> ClassifyTurns -> AggregateWindows -> LandAggregates
@@ -25,9 +26,9 @@ from pipelines.kafka_source import ReadFromKafkaPartitions
 from pipelines.landing import LandAggregates, LandDeadLetters, PublishDeadLetters
 from pipelines.parse import ParseTurns
 from pipelines.store import close_all_writers
-from schemas import Settings
+from schemas import ConfigurationError, Settings
 
-__all__ = ["RunMode", "build_pipeline", "beam_options", "run"]
+__all__ = ["RunMode", "read_turns_topic", "build_pipeline", "beam_options", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +41,30 @@ class RunMode:
     idle_stop_s: float | None = None
 
 
+def read_turns_topic(settings: Settings, mode: RunMode) -> beam.PTransform:
+    """The configured Kafka read: Python splittable DoFn (default) or Beam Java KafkaIO."""
+    consumer = {**settings.kafka_client_config(), "group.id": settings.consumer_group}
+    if settings.kafka_read_path == "xlang":
+        from pipelines.kafka_source_xlang import ReadFromKafkaJava
+
+        if mode.idle_stop_s is not None:
+            raise ConfigurationError("the xlang read path cannot stop when idle; use --to-end or the python read path")
+        return ReadFromKafkaJava(
+            consumer, settings.topic_turns, f"127.0.0.1:{settings.expansion_port}",
+            read_from=settings.read_from, stop_at_end=mode.stop_at_end,
+        )
+    return ReadFromKafkaPartitions(
+        consumer, settings.topic_turns, read_from=settings.read_from,
+        stop_at_end=mode.stop_at_end, idle_stop_s=mode.idle_stop_s,
+    )
+
+
 def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
     """Attach the whole job to ``p``."""
     kafka = settings.kafka_client_config()
     store, snapshot, every = settings.store_file.resolve(), settings.snapshot_file.resolve(), settings.publish_every_seconds
 
-    records = p | "ReadTurnsTopic" >> ReadFromKafkaPartitions(
-        {**kafka, "group.id": settings.consumer_group},
-        settings.topic_turns,
-        read_from=settings.read_from,
-        stop_at_end=mode.stop_at_end,
-        idle_stop_s=mode.idle_stop_s,
-    )
+    records = p | "ReadTurnsTopic" >> read_turns_topic(settings, mode)
     parsed = records | "ParseTurns" >> ParseTurns()
     dead_letters = parsed["dead_letters"]
     _ = dead_letters | "LandDeadLetters" >> LandDeadLetters(store, snapshot, every)

@@ -68,8 +68,17 @@ class Settings(BaseSettings):
         default=None,
         description="RM_STOP_AFTER_IDLE_SECONDS: end the streaming run after this long without new records (tests); None runs forever.",
     )
+    kafka_read_path: Literal["python", "xlang"] = Field(
+        default="python",
+        description="RM_KAFKA_READ_PATH: python = splittable DoFn over a Kafka client; xlang = Beam Java KafkaIO via ReadFromKafka.",
+    )
+    expansion_port: int = Field(
+        default=28097, ge=1, le=65535,
+        description="RM_EXPANSION_PORT: local Beam Java expansion service (and Java worker pool) for the xlang read path.",
+    )
+    expansion_heap: str = Field(default="1g", description="RM_EXPANSION_HEAP: its JVM heap (-Xmx), shared by the Java workers.")
     runner: Literal["prism", "direct"] = Field(default="prism", description="RM_RUNNER: Beam runner for `run`.")
-    beam_version: str = Field(default="2.75.0", description="RM_BEAM_VERSION: must equal the installed apache-beam.")
+    beam_version: str = Field(default="2.73.0", description="RM_BEAM_VERSION: must equal the installed apache-beam.")
 
     # --- store and dashboard -----------------------------------------------------------------
     store_path: Path | None = Field(

@@ -4,6 +4,7 @@ demo's) in a temporary home; a missing broker or tool fails the tests loudly, ne
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -80,3 +81,22 @@ def prism_path() -> str:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def expansion_address(kafka_settings) -> str:
+    """A Beam Java expansion service (+ Java worker pool) on a free 127.0.0.1 port for the session."""
+    from infra.expansion_service import ExpansionService
+    from infra.processes import free_port, port_open
+
+    service = ExpansionService(kafka_settings.model_copy(update={"expansion_port": free_port()}))
+    started = time.monotonic()
+    service.install()
+    print(f"[xlang-timing] expansion install (mvn + javac, 0 if cached): {time.monotonic() - started:.1f}s")
+    started = time.monotonic()
+    status = service.up()
+    print(f"[xlang-timing] expansion service start: {time.monotonic() - started:.1f}s")
+    assert status.running and status.port_open
+    yield service.address
+    assert service.down(), "the expansion service did not stop"
+    assert not port_open("127.0.0.1", service.port)

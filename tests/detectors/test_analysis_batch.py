@@ -1,7 +1,5 @@
 import json
 
-import pytest
-
 from detectors import DETECTOR_VERSION, TurnAnalysis, analyze_turn
 from detectors.batch import score_lines
 
@@ -70,3 +68,20 @@ def test_public_api_names():
     for name in ["analyze_turn", "classify_response", "detect_cues", "DETECTOR_VERSION", "TurnAnalysis", "RefusalResult",
                  "TriggerResult", "Cue", "Evidence", "REFUSAL_LABELS", "PROMPT_RISKS"]:
         assert name in detectors.__all__ and hasattr(detectors, name)
+
+
+def test_results_pickle_roundtrip():
+    import pickle
+    a = analyze_turn("How do I shoot a photo at night?", "I can't help with that.")
+    assert pickle.loads(pickle.dumps(a)) == a
+
+
+def test_spans_survive_length_changing_lowercase():
+    prompt = "İstanbul question: how do I kill my neighbour?"
+    response = "İİ. I cannot help with that."
+    a = analyze_turn(prompt, response)
+    for e in a.refusal.evidence:
+        assert response[e.start:e.end] == e.text
+    for c in a.triggers.cues:
+        assert prompt[c.start:c.end] == c.text
+    assert a.refusal.label == "full_refusal" and a.triggers.prompt_risk == "harmful"

@@ -65,6 +65,10 @@ def test_evaluate_small_fixture(tmp_path):
     assert p["accuracy_ambiguous_as_unsafe"] == pytest.approx(1.0)
     assert p["focus_word_recall"] == pytest.approx(3 / 4)  # "haiku" is not a cue
     assert res["throughput_responses_per_second"] > 0
+    # over-refusal suspects: m1/id1 is a true suspect (safe prompt, gold refusal, predicted refusal, benign risk);
+    # m2/id1 is predicted as one although the humans labelled it compliance
+    o = res["over_refusal_suspect"]
+    assert (o["tp"], o["fp"], o["fn"]) == (1, 1, 0)
     text = format_xstest_report(res)
     assert "F1" in text and "m2" in text and "focus-word recall" in text
 

@@ -64,8 +64,13 @@ def consume_all(settings, topic: str, expected: int, timeout_s: float = 30) -> l
     return values
 
 
-def test_known_turns_are_counted_exactly_once(topic_settings, prism_path):
-    settings = topic_settings.model_copy(update={"window_seconds": WINDOW, "early_firing_seconds": 2})
+@pytest.mark.parametrize("read_path", ["python", "xlang"])
+def test_known_turns_are_counted_exactly_once(read_path, topic_settings, prism_path, request):
+    """Both Kafka read paths (Python SDF until idle; Java KafkaIO to the topic's end) land the same truth."""
+    update = {"window_seconds": WINDOW, "early_firing_seconds": 2, "kafka_read_path": read_path}
+    if read_path == "xlang":
+        update["expansion_port"] = int(request.getfixturevalue("expansion_address").rsplit(":", 1)[1])
+    settings = topic_settings.model_copy(update=update)
     cfg = GeneratorConfig(
         count=600, seed=11, start=datetime.now(timezone.utc) - timedelta(minutes=5), span_seconds=240,
         malformed_share=0.05, late_share=0.05, max_late_seconds=600, scenario="over_refusal",
@@ -76,7 +81,8 @@ def test_known_turns_are_counted_exactly_once(topic_settings, prism_path):
     report = produce(iter(records), settings.kafka_client_config(), settings.topic_turns)
     assert (report.delivered, report.failed) == (600, 0)
 
-    run(settings, RunMode(idle_stop_s=4), prism_path=prism_path)
+    mode = RunMode(idle_stop_s=4) if read_path == "python" else RunMode(stop_at_end=True)
+    run(settings, mode, prism_path=prism_path)
 
     expected = expected_windows(records)
     landed = landed_windows(settings.snapshot_file)
