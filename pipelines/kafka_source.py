@@ -10,9 +10,11 @@ How it works
 - ``process`` polls a batch, claims each offset, and emits the record stamped with the Kafka
   message timestamp; when the partition is caught up it asks to be resumed a moment later
   (self-checkpointing), which is what makes the read unbounded.
-- The watermark estimator is manual: it follows the newest message timestamp minus an
-  out-of-order slack, and when a partition is caught up it advances with the wall clock (minus
-  the same slack), so an idle partition does not hold back the windows of the others.
+- The watermark estimator is manual: it follows the newest message timestamp minus a holdback,
+  and when a partition is caught up it advances with the wall clock (minus the same holdback), so
+  an idle partition does not hold back the windows of the others. The streaming job sets the
+  holdback to the allowed lateness: a turn up to that much older than the newest one is still on
+  time for its window, which is how lateness is implemented on Prism (see pipelines/streaming.py).
 - ``stop_at_end`` reads each partition up to the end offset it has when the read starts (backfill,
   tests); ``idle_stop_s`` ends a streaming read after that long with no new records (tests).
 """
@@ -32,7 +34,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from pipelines.parse import KafkaRecord
 
-__all__ = ["TopicPartition", "ReadFromKafkaPartitions", "list_partitions"]
+__all__ = ["TopicPartition", "ReadFromKafkaPartitions", "list_partitions", "next_watermark"]
 
 _UNBOUNDED = sys.maxsize
 
@@ -52,6 +54,22 @@ def list_partitions(consumer_config: dict[str, str], topic: str, timeout_s: floa
     if info is None or info.error is not None or not info.partitions:
         raise RuntimeError(f"topic {topic!r} not found at {consumer_config.get('bootstrap.servers')}: {info and info.error}")
     return [TopicPartition(topic, p) for p in sorted(info.partitions)]
+
+
+def next_watermark(
+    current: float | None, newest_ts: float | None, caught_up: bool, now: float, holdback_s: float
+) -> float | None:
+    """The partition's new watermark (seconds), or None to keep ``current``; never moves back.
+
+    It trails the newest message timestamp by ``holdback_s``; once the partition is caught up it
+    also advances with the wall clock, so an idle partition never stalls the others.
+    """
+    candidate = (newest_ts - holdback_s) if newest_ts is not None else None
+    if caught_up:
+        candidate = max(candidate if candidate is not None else now - holdback_s, now - holdback_s)
+    if candidate is None or (current is not None and candidate <= current):
+        return None
+    return candidate
 
 
 def _consumer(config: dict[str, str]):
@@ -100,14 +118,14 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         read_from: str,
         stop_at_end: bool,
         idle_stop_s: float | None,
-        out_of_order_s: float,
+        holdback_s: float,
         poll_batch: int = 1000,
     ) -> None:
         self.consumer_config = consumer_config
         self.read_from = read_from
         self.stop_at_end = stop_at_end
         self.idle_stop_s = idle_stop_s
-        self.out_of_order_s = out_of_order_s
+        self.holdback_s = holdback_s
         self.poll_batch = poll_batch
         self.records = Metrics.counter("kafka_read", "records")
         self.errors = Metrics.counter("kafka_read", "client_errors")
@@ -195,12 +213,12 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         if messages:
             self._last_data[tp] = now
         caught_up = len(messages) < self.poll_batch
-        candidate = (newest_ts if newest_ts is not None else 0) - self.out_of_order_s
-        if caught_up:
-            candidate = max(candidate, now - self.out_of_order_s)
         current = watermark.current_watermark()
-        if current is None or Timestamp.of(candidate) > current:
-            watermark.set_watermark(Timestamp.of(candidate))
+        advanced = next_watermark(
+            None if current is None else current.micros / 1e6, newest_ts, caught_up, now, self.holdback_s
+        )
+        if advanced is not None:
+            watermark.set_watermark(Timestamp.of(advanced))
         stop = tracker.current_restriction().stop
         if stop != _UNBOUNDED and self._positions[tp] >= stop:
             tracker.try_claim(stop)  # the range is exhausted: signal completion
@@ -224,7 +242,7 @@ class ReadFromKafkaPartitions(beam.PTransform):
         read_from: str = "earliest",
         stop_at_end: bool = False,
         idle_stop_s: float | None = None,
-        out_of_order_s: float = 10.0,
+        holdback_s: float = 10.0,
     ) -> None:
         super().__init__()
         self.consumer_config = consumer_config
@@ -232,12 +250,12 @@ class ReadFromKafkaPartitions(beam.PTransform):
         self.read_from = read_from
         self.stop_at_end = stop_at_end
         self.idle_stop_s = idle_stop_s
-        self.out_of_order_s = out_of_order_s
+        self.holdback_s = holdback_s
 
     def expand(self, pbegin):
         partitions = list_partitions(self.consumer_config, self.topic)
         fn = _ReadPartitionFn(
-            self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.out_of_order_s
+            self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.holdback_s
         )
         return (
             pbegin

@@ -56,7 +56,26 @@ def read_turns_topic(settings: Settings, mode: RunMode) -> beam.PTransform:
     return ReadFromKafkaPartitions(
         consumer, settings.topic_turns, read_from=settings.read_from,
         stop_at_end=mode.stop_at_end, idle_stop_s=mode.idle_stop_s,
+        holdback_s=source_holdback_seconds(settings),
     )
+
+
+def source_holdback_seconds(settings: Settings) -> float:
+    """How far the Python read holds its watermark behind the newest data (= allowed lateness).
+
+    Prism (2.73) fires no pane at all for a processing-time trigger on windows with an allowed
+    lateness (docs/decisions/kafka-read.md), so on the Python read path lateness is implemented at
+    the source instead: the watermark trails by ``allowed_lateness_seconds`` and the windows get
+    zero Beam lateness. A turn within the allowance is on time; an older one is behind the
+    watermark and too late, exactly as with Beam's allowed lateness. The Java KafkaIO path keeps
+    its own watermark and uses Beam's allowed lateness (what Flink and Dataflow run).
+    """
+    return float(max(settings.allowed_lateness_seconds, 1))
+
+
+def window_lateness_seconds(settings: Settings) -> int:
+    """Beam allowed lateness of the windows: zero where the source holds back instead."""
+    return settings.allowed_lateness_seconds if settings.kafka_read_path == "xlang" else 0
 
 
 def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
@@ -73,7 +92,7 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
         parsed["turns"]
         | "ClassifyTurns" >> ClassifyTurns()
         | "AggregateWindows" >> AggregateWindows(
-            settings.window_seconds, settings.allowed_lateness_seconds, settings.early_firing_seconds
+            settings.window_seconds, window_lateness_seconds(settings), settings.early_firing_seconds
         )
         | "LandAggregates" >> LandAggregates(store, snapshot, every)
     )
