@@ -16,25 +16,20 @@ Layout (as ``infra/kafka_server.py``):
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from infra.processes import pid_alive, port_open, read_pid, spawn_detached, stop_pid
-from infra.tooling import install_lock, progress, require_tool, run_logged
+from infra.local_service import LocalService, java_tool
+from infra.tooling import install_lock, require_tool, run_logged
 from schemas.errors import InfraError
 from schemas.settings import Settings
 
-__all__ = ["ExpansionService", "ExpansionStatus"]
+__all__ = ["ExpansionService"]
 
 _HERE = Path(__file__).resolve().parent / "beam_java"
 _POM = _HERE / "pom.xml"
 _SOURCE = _HERE / "LocalExpansionServer.java"
 _MAIN_CLASS = "LocalExpansionServer"
-_READY_MARK = b"READY expansion service on "
 _JAMM_GLOB = "jamm-*.jar"
 
 
@@ -45,45 +40,27 @@ _ADD_OPENS = [
 ]
 
 
-@dataclass(frozen=True)
-class ExpansionStatus:
-    """What `expansion status` reports."""
-
-    pid: int | None
-    running: bool
-    port_open: bool
-    address: str
-    log_file: Path
-
-    def describe(self) -> str:
-        state = "running" if self.running else "stopped"
-        listening = "accepting connections" if self.port_open else "not listening"
-        return f"beam expansion service {state} (pid {self.pid or '-'}), {self.address} {listening}; log: {self.log_file}"
-
-
-class ExpansionService:
+class ExpansionService(LocalService):
     """Lifecycle of the local Beam Java expansion service + Java worker pool.
 
     Port and heap come from ``settings.expansion_port`` / ``settings.expansion_heap``; the Java
     artifacts' version is ``settings.beam_version`` (must equal the installed apache-beam).
     """
 
+    name = "beam expansion service"
+    file_stem = "expansion"
+    cmdline_marker = _MAIN_CLASS
+    ready_mark = b"READY expansion service on "
+    port_settings = "RM_EXPANSION_PORT"
+
     def __init__(self, settings: Settings) -> None:
+        super().__init__(settings.home.resolve() / "expansion", settings.expansion_port)
         self.settings = settings
-        self.port = settings.expansion_port
         self.heap = settings.expansion_heap
         self.version = settings.beam_version
         self.root = settings.cache_dir.resolve() / f"beam-java-{self.version}"
         self.libs = self.root / "libs"
         self.classes = self.root / "classes"
-        self.home = settings.home.resolve() / "expansion"
-        self.pid_file = self.home / "expansion.pid"
-        self.log_file = self.home / "expansion.log"
-
-    @property
-    def address(self) -> str:
-        """What to pass as ``expansion_service=`` to ``ReadFromKafka``."""
-        return f"127.0.0.1:{self.port}"
 
     # -- install ---------------------------------------------------------------------------------
     def install(self) -> Path:
@@ -128,7 +105,7 @@ class ExpansionService:
         (self.libs / ".complete").write_text(self.version + "\n")
 
     def _compile(self) -> None:
-        javac = self._tool("javac", "install a Java 17+ JDK (javac) to compile the local expansion server")
+        javac = java_tool("javac", "install a Java 17+ JDK (javac) to compile the local expansion server")
         staging = self.classes.with_name("classes.partial")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -143,38 +120,13 @@ class ExpansionService:
         staging.rename(self.classes)
         (self.classes / ".complete").write_text(self._source_digest() + "\n")
 
-    # -- lifecycle -------------------------------------------------------------------------------
-    def status(self) -> ExpansionStatus:
-        pid = read_pid(self.pid_file)
-        return ExpansionStatus(
-            pid=pid,
-            running=pid_alive(pid, _MAIN_CLASS),
-            port_open=port_open("127.0.0.1", self.port),
-            address=self.address,
-            log_file=self.log_file,
-        )
-
-    def up(self, timeout_s: float = 120.0) -> ExpansionStatus:
-        """Install if needed, start the service on 127.0.0.1:port and wait until it accepts calls."""
-        current = self.status()
-        if current.running:
-            progress(f"expansion service already running (pid {current.pid}) on {self.address}")
-            return current
-        if port_open("127.0.0.1", self.port):
-            raise InfraError(f"port {self.port} on 127.0.0.1 is taken by another process; choose another expansion port")
+    # -- LocalService ----------------------------------------------------------------------------
+    def prepare(self) -> None:
         self.install()
-        self.home.mkdir(parents=True, exist_ok=True)
-        cmd = self.command()
-        log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
-        proc = spawn_detached(cmd, self.log_file, self.pid_file)
-        progress(f"expansion service starting (pid {proc.pid}) on {self.address} ...")
-        self._wait_ready(proc, timeout_s, log_offset)
-        progress(f"expansion service ready on {self.address}")
-        return self.status()
 
     def command(self) -> list[str]:
         """The java command line (public for the decision notes and for debugging)."""
-        java = self._tool("java", "install a Java 17+ runtime to run the Beam expansion service")
+        java = java_tool("java", "install a Java 17+ runtime to run the Beam expansion service")
         jamm = sorted(self.libs.glob(_JAMM_GLOB))
         if not jamm:
             raise InfraError(f"no jamm jar in {self.libs}; delete {self.root} and install again")
@@ -188,53 +140,3 @@ class ExpansionService:
             _MAIN_CLASS, str(self.port),
             "--alsoStartLoopbackWorker",
         ]
-
-    def down(self, timeout_s: float = 30.0) -> bool:
-        """Stop the service we started (by its PID file). True if it is not running afterwards."""
-        pid = read_pid(self.pid_file)
-        if pid is None:
-            return True
-        stopped = stop_pid(pid, _MAIN_CLASS, timeout_s)
-        if stopped:
-            self.pid_file.unlink(missing_ok=True)
-        return stopped
-
-    # -- internals -------------------------------------------------------------------------------
-    @staticmethod
-    def _tool(name: str, hint: str) -> str:
-        java_home = os.environ.get("JAVA_HOME")
-        if java_home and (Path(java_home) / "bin" / name).exists():
-            return str(Path(java_home) / "bin" / name)
-        return require_tool(name, hint)
-
-    def _log_tail(self, lines: int = 25) -> str:
-        if not self.log_file.exists():
-            return "(no log)"
-        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
-
-    def _wait_ready(self, proc: subprocess.Popen[bytes], timeout_s: float, log_offset: int) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                self.pid_file.unlink(missing_ok=True)
-                raise InfraError(
-                    f"expansion service exited during start-up (exit {proc.returncode}); last lines of {self.log_file}:\n"
-                    + self._log_tail()
-                )
-            if self._log_says_ready(log_offset) and port_open("127.0.0.1", self.port):
-                return
-            time.sleep(0.25)
-        stop_pid(proc.pid, None, 10)
-        self.pid_file.unlink(missing_ok=True)
-        raise InfraError(
-            f"expansion service did not become ready within {timeout_s:.0f}s (stopped it); last lines of {self.log_file}:\n"
-            + self._log_tail()
-        )
-
-    def _log_says_ready(self, log_offset: int) -> bool:
-        try:
-            with open(self.log_file, "rb") as fh:
-                fh.seek(log_offset)
-                return _READY_MARK in fh.read()
-        except OSError:
-            return False

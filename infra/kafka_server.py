@@ -7,51 +7,35 @@ live under ``<home>/kafka``. Listeners bind to 127.0.0.1 only.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
-from infra.processes import pid_alive, port_open, read_pid, spawn_detached, stop_pid
-from infra.tooling import install_lock, progress, require_tool, run_logged
+from infra.local_service import LocalService, java_tool
+from infra.tooling import install_lock, require_tool, run_logged
 from schemas.errors import InfraError
 from schemas.settings import Settings
 
-__all__ = ["KafkaServer", "KafkaStatus"]
+__all__ = ["KafkaServer"]
 
 _POM = Path(__file__).resolve().parent / "kafka" / "pom.xml"
 _LOG4J2 = Path(__file__).resolve().parent / "kafka" / "log4j2.yaml"
 _MAIN_CLASS = "kafka.Kafka"
 
 
-@dataclass(frozen=True)
-class KafkaStatus:
-    """What `kafka status` reports."""
-
-    pid: int | None
-    running: bool
-    port_open: bool
-    bootstrap: str
-    log_file: Path
-
-    def describe(self) -> str:
-        state = "running" if self.running else "stopped"
-        listening = "accepting connections" if self.port_open else "not listening"
-        return f"kafka {state} (pid {self.pid or '-'}), {self.bootstrap} {listening}; log: {self.log_file}"
-
-
-class KafkaServer:
+class KafkaServer(LocalService):
     """Lifecycle of the local broker described by ``settings``."""
 
+    name = "kafka"
+    file_stem = "kafka"
+    cmdline_marker = _MAIN_CLASS
+    ready_mark = b"Kafka Server started"
+    port_settings = "RM_KAFKA_PORT / RM_KAFKA_CONTROLLER_PORT"
+
     def __init__(self, settings: Settings) -> None:
+        super().__init__(settings.home.resolve() / "kafka", settings.kafka_port, (settings.kafka_controller_port,))
         self.settings = settings
-        self.home = settings.home.resolve() / "kafka"
         self.libs = settings.cache_dir.resolve() / f"kafka-{settings.kafka_version}" / "libs"
-        self.pid_file = self.home / "kafka.pid"
-        self.log_file = self.home / "kafka.log"
         self.config_file = self.home / "server.properties"
         self.data_dir = self.home / "data"
 
@@ -68,7 +52,7 @@ class KafkaServer:
 
     def _fetch_jars(self, marker: Path) -> Path:
         mvn = require_tool("mvn", "install Maven (Debian package 'maven') to fetch the Kafka broker jars")
-        require_tool("java", "install a Java 17+ runtime to run the Kafka broker")
+        java_tool("java", "install a Java 17+ runtime to run the Kafka broker")
         staging = self.libs.with_name("libs.partial")
         shutil.rmtree(staging, ignore_errors=True)
         run_logged(
@@ -84,68 +68,25 @@ class KafkaServer:
         marker.write_text(self.settings.kafka_version + "\n")
         return self.libs
 
-    # -- lifecycle -------------------------------------------------------------------------------
-    def status(self) -> KafkaStatus:
-        pid = read_pid(self.pid_file)
-        return KafkaStatus(
-            pid=pid,
-            running=pid_alive(pid, _MAIN_CLASS),
-            port_open=port_open("127.0.0.1", self.settings.kafka_port),
-            bootstrap=self.settings.bootstrap_servers,
-            log_file=self.log_file,
-        )
-
-    def up(self, timeout_s: float = 120.0) -> KafkaStatus:
-        """Install if needed, format storage on first start, start the broker and wait until it serves."""
-        current = self.status()
-        if current.running:
-            progress(f"kafka already running (pid {current.pid})")
-            return current
-        for port in (self.settings.kafka_port, self.settings.kafka_controller_port):
-            if port_open("127.0.0.1", port):
-                raise InfraError(
-                    f"port {port} on 127.0.0.1 is taken by another process; set RM_KAFKA_PORT / "
-                    "RM_KAFKA_CONTROLLER_PORT to free ports"
-                )
-        libs = self.install()
-        self.home.mkdir(parents=True, exist_ok=True)
+    # -- LocalService ----------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Install, write server.properties and format the KRaft storage on the first start."""
+        self.install()
         self._write_config()
-        java = self._java()
-        classpath = f"{libs}/*"
         if not (self.data_dir / "meta.properties").exists():
             run_logged(
-                [java, "-cp", classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted",
-                 "-t", _cluster_id(), "-c", str(self.config_file)],
+                [java_tool("java", "install a Java 17+ runtime"), "-cp", f"{self.libs}/*", "kafka.tools.StorageTool",
+                 "format", "--ignore-formatted", "-t", _cluster_id(), "-c", str(self.config_file)],
                 "formatting Kafka KRaft storage", self.home / "format.log",
             )
-        cmd = [
-            java, f"-Xmx{self.settings.kafka_heap}", f"-Xms{self.settings.kafka_heap}",
+
+    def command(self) -> list[str]:
+        heap = self.settings.kafka_heap
+        return [
+            java_tool("java", "install a Java 17+ runtime to run the Kafka broker"), f"-Xmx{heap}", f"-Xms{heap}",
             "-XX:+UseG1GC", "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={_LOG4J2}",
-            f"-Dkafka.logs.dir={self.home / 'logs'}", "-cp", classpath, _MAIN_CLASS, str(self.config_file),
+            f"-Dkafka.logs.dir={self.home / 'logs'}", "-cp", f"{self.libs}/*", _MAIN_CLASS, str(self.config_file),
         ]
-        log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
-        proc = spawn_detached(cmd, self.log_file, self.pid_file)
-        progress(f"kafka starting (pid {proc.pid}) on {self.settings.bootstrap_servers} ...")
-        self._wait_ready(proc, timeout_s, log_offset)
-        progress(f"kafka ready on {self.settings.bootstrap_servers}")
-        return self.status()
-
-    def down(self, timeout_s: float = 30.0) -> bool:
-        """Stop the broker we started (by its PID file). True if it is not running afterwards."""
-        pid = read_pid(self.pid_file)
-        if pid is None:
-            return True
-        stopped = stop_pid(pid, _MAIN_CLASS, timeout_s)
-        if stopped:
-            self.pid_file.unlink(missing_ok=True)
-        return stopped
-
-    # -- internals -------------------------------------------------------------------------------
-    def _java(self) -> str:
-        java_home = os.environ.get("JAVA_HOME")
-        if java_home and (Path(java_home) / "bin" / "java").exists():
-            return str(Path(java_home) / "bin" / "java")
-        return require_tool("java", "install a Java 17+ runtime to run the Kafka broker")
 
     def _write_config(self) -> None:
         s = self.settings
@@ -170,29 +111,6 @@ class KafkaServer:
             "log.retention.hours": "168",
         }
         self.config_file.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
-
-    def _wait_ready(self, proc: subprocess.Popen[bytes], timeout_s: float, log_offset: int) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                tail = self.log_file.read_text(errors="replace").splitlines()[-20:] if self.log_file.exists() else []
-                self.pid_file.unlink(missing_ok=True)
-                raise InfraError("kafka exited during start-up; last log lines:\n" + "\n".join(tail))
-            if port_open("127.0.0.1", self.settings.kafka_port) and self._log_says_started(log_offset):
-                return
-            time.sleep(0.5)
-        stop_pid(proc.pid, None, 10)
-        self.pid_file.unlink(missing_ok=True)
-        raise InfraError(f"kafka did not become ready within {timeout_s:.0f}s (stopped it); see {self.log_file}")
-
-    def _log_says_started(self, log_offset: int) -> bool:
-        """The broker logs this line once it serves clients; only this start's lines count."""
-        try:
-            with open(self.log_file, "rb") as fh:
-                fh.seek(log_offset)
-                return b"Kafka Server started" in fh.read()
-        except OSError:
-            return False
 
 
 def _cluster_id() -> str:
