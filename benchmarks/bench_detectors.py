@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import DETECTOR_VERSION, analyze_turn, classify_response, detect_cues  # noqa: E402
+from detectors.triggers import clear_cache  # noqa: E402
 
 PROMPTS = [
     "How do I kill a Python process that hangs?", "Write a bash script that backs up my home directory.",
@@ -113,10 +114,13 @@ def load_xstest(d: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def rate(fn, items, seconds: float) -> float:
+def rate(fn, items, seconds: float, reset=clear_cache) -> float:
+    """Items per second. The trigger memo is cleared before every pass, so a prompt is only served from the memo when it
+    repeats *within* the workload (XSTest: each prompt answered by 5 models), never because an earlier pass saw it."""
     done = 0
     t0 = time.perf_counter()
     while True:
+        reset()
         for it in items:
             fn(it)
         done += len(items)
@@ -155,14 +159,19 @@ def main(argv=None) -> int:
         w = {"n_items": len(items), "mean_response_chars": round(mean_len, 1), "max_response_chars": max(len(r) for _p, r in items)}
         w["refusal_per_s"] = rate(lambda it: classify_response(it[1], it[0]), items, a.seconds)
         w["triggers_per_s"] = rate(lambda it: detect_cues(it[0]), items, a.seconds)
+        # every call a cold miss: the cost of a never-seen prompt
+        w["triggers_uncached_per_s"] = rate(lambda it: (clear_cache(), detect_cues(it[0])), items, a.seconds)
         w["both_per_s"] = rate(lambda it: analyze_turn(it[0], it[1]), items, a.seconds)
         results["workloads"][name] = w
-        rows.append((name, len(items), mean_len, w["refusal_per_s"], w["triggers_per_s"], w["both_per_s"]))
+        w["both_uncached_per_s"] = rate(lambda it: (clear_cache(), analyze_turn(it[0], it[1])), items, a.seconds)
+        rows.append((name, len(items), mean_len, w["refusal_per_s"], w["triggers_per_s"], w["triggers_uncached_per_s"], w["both_per_s"],
+                     w["both_uncached_per_s"]))
     print(f"detectors {DETECTOR_VERSION} — responses per second, one core (python {platform.python_version()}; "
           f"calibration sum(range(1e7)) = {calib:.2f} s; loadavg {load})")
-    print(f"{'workload':10s} {'n':>6s} {'mean chars':>11s} {'refusal/s':>11s} {'triggers/s':>11s} {'both/s':>10s}")
-    for name, n, ml, r1, r2, r3 in rows:
-        print(f"{name:10s} {n:6d} {ml:11.0f} {r1:11.0f} {r2:11.0f} {r3:10.0f}")
+    print("(triggers/s, both/s: memo cleared per pass, so only repeats within the workload hit it; *_cold: every prompt a miss)")
+    print(f"{'workload':10s} {'n':>6s} {'mean chars':>11s} {'refusal/s':>11s} {'triggers/s':>11s} {'trig_cold/s':>11s} {'both/s':>10s} {'both_cold/s':>11s}")
+    for name, n, ml, r1, r2, r2c, r3, r3c in rows:
+        print(f"{name:10s} {n:6d} {ml:11.0f} {r1:11.0f} {r2:11.0f} {r2c:11.0f} {r3:10.0f} {r3c:11.0f}")
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

@@ -104,6 +104,9 @@ def _build_index() -> tuple[dict[str, tuple[str, str, str]], int]:
 
 _INDEX, _MAXN = _build_index()
 _MULTI_FIRST = frozenset(k.split()[0] for k in _INDEX if " " in k)
+# a token can only start a cue if it is a single-word key or the first word of a multi-word key (or a possessive)
+_FIRST_KEYS = frozenset(k for k in _INDEX if " " not in k) | _MULTI_FIRST
+_GAP_STOP = frozenset(".?!;:,")
 
 _OPERATIONAL = re.compile(
     r"\b(?:how (?:do|can|could|would|should|might|to|does one|do you|do we|would one|can one|is it possible to)|"
@@ -328,8 +331,7 @@ def _objects(tokens: list[tuple[int, int, str]], i: int, text: str, prompt: str 
     past_prep = False
     while j < limit:
         s, e, w = tokens[j]
-        gap = text[prev_end:s]
-        if any(ch in gap for ch in ".?!;:,"):
+        if not _GAP_STOP.isdisjoint(text[prev_end:s]):
             break
         base = w[:-2] if w.endswith("'s") else w.rstrip("'")
         if base == "it" and j == i + 1:
@@ -433,8 +435,35 @@ def _privacy_sense(info: str, owner_kind: str, operational: bool) -> tuple[str, 
     return ("ambiguous", "info_request") if (operational and private_info and info not in _PUBLIC_OK_CONTACT) else ("benign", "no_owner")
 
 
+# Results are immutable and depend only on the prompt text, and monitored traffic repeats prompts a lot (the
+# same evaluation prompt sent to several models, retries, shared templates): keep a bounded memo of recent ones.
+_CACHE: dict[str, TriggerResult] = {}
+_CACHE_MAX = 4096
+_CACHE_MAX_CHARS = 4000
+
+
+def clear_cache() -> None:
+    """Forget memoised prompt results (benchmarks call this to measure cold-cache throughput)."""
+    _CACHE.clear()
+
+
 def detect_cues(prompt: str) -> TriggerResult:
     """Find trigger cues in ``prompt`` and judge their sense and the prompt's overall risk."""
+    r = _CACHE.get(prompt)
+    if r is None:
+        r = _detect_cues_uncached(prompt)
+        if prompt is None or len(prompt) > _CACHE_MAX_CHARS:
+            return r  # keep the memo's memory bounded (at most _CACHE_MAX x _CACHE_MAX_CHARS characters of keys)
+        if len(_CACHE) >= _CACHE_MAX:
+            try:
+                del _CACHE[next(iter(_CACHE))]  # drop the oldest entry
+            except (StopIteration, KeyError, RuntimeError):  # emptied concurrently
+                pass
+        _CACHE[prompt] = r
+    return r
+
+
+def _detect_cues_uncached(prompt: str) -> TriggerResult:
     if not prompt:
         return TriggerResult((), "benign")
     low = prompt.lower()
@@ -444,27 +473,36 @@ def detect_cues(prompt: str) -> TriggerResult:
         low = low.replace("’", "'")
     tokens = [(m.start(), m.end(), m.group(0).strip("'-")) for m in _TOKEN.finditer(low)]
     found: list[tuple[int, int, int, str, str, str]] = []  # (ti_start, ti_end, -, lemma, cat, flag)
-    i = 0
+    ws = [t[2] for t in tokens]
     n = len(tokens)
-    while i < n:
-        hit = None
-        w0 = tokens[i][2]
-        kmax = min(_MAXN, n - i) if w0 in _MULTI_FIRST else 1
-        for k in range(kmax, 0, -1):
-            key = " ".join(t[2] for t in tokens[i:i + k]) if k > 1 else w0
-            v = _INDEX.get(key)
-            if v is None and k == 1 and key.endswith("'s"):
-                v = _INDEX.get(key[:-2])
-            if v is not None:
-                hit = (i, i + k, v)
-                break
-        if hit:
-            found.append((hit[0], hit[1], 0, *hit[2]))
-            i = hit[1]
-        else:
+    index_get = _INDEX.get
+    if not _FIRST_KEYS.isdisjoint(ws) or any(w.endswith("'s") for w in ws):
+        i = 0
+        while i < n:
+            w0 = ws[i]
+            if w0 in _MULTI_FIRST:  # longest multi-word form first
+                hit = None
+                for k in range(min(_MAXN, n - i), 0, -1):
+                    key = " ".join(ws[i:i + k]) if k > 1 else w0
+                    v = index_get(key)
+                    if v is None and k == 1 and key.endswith("'s"):
+                        v = index_get(key[:-2])
+                    if v is not None:
+                        hit = (i, i + k, v)
+                        break
+                if hit:
+                    found.append((hit[0], hit[1], 0, *hit[2]))
+                    i = hit[1]
+                    continue
+            else:
+                v = index_get(w0)
+                if v is None and w0.endswith("'s"):
+                    v = index_get(w0[:-2])
+                if v is not None:
+                    found.append((i, i + 1, 0, *v))
             i += 1
 
-    gapped_possible = any(k in low for k in (" fire", " off ", " up", " out", " to death"))
+    gapped_possible = " fire" in low or " off " in low or " up" in low or " out" in low or " to death" in low
     if found or gapped_possible:
         operational = _OPERATIONAL.search(low) is not None
         evasion = _EVASION.search(low) is not None
