@@ -91,3 +91,28 @@ with st.sidebar:
              format_func=lambda m: m.replace("_", " "))
 
 overview()
+
+
+# -- data quality (written by `refusal-monitor check` to its own store) ---------------------------
+from pipelines.quality.paths import quality_snapshot_path  # noqa: E402  (no Kafka or GE behind it)
+
+@st.cache_data(ttl=REFRESH_SECONDS)
+def _quality(path: Path):
+    return queries.quality_results(path)
+
+
+st.subheader("Data quality")
+try:
+    quality = _quality(quality_snapshot_path(settings).resolve())
+except SnapshotMissingError:
+    st.info("No data-quality results yet: run `refusal-monitor check` (or `check --every 300`).")
+else:
+    failed = int((~quality["passed"]).sum()) if not quality.empty else 0
+    if quality.empty:
+        st.info("No data-quality results yet.")
+    elif failed:
+        st.error(f"{failed} of {len(quality)} expectations failed in the latest checks")
+    else:
+        st.success(f"all {len(quality)} expectations passed in the latest checks")
+    if not quality.empty:
+        st.dataframe(quality, hide_index=True, width="stretch")

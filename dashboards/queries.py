@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.store import open_snapshot
 
-__all__ = ["features", "rate_over_time", "totals", "dead_letter_summary"]
+__all__ = ["features", "rate_over_time", "totals", "dead_letter_summary", "quality_results"]
 
 
 def _frame(snapshot: Path, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -67,3 +67,15 @@ def dead_letter_summary(snapshot: Path) -> pd.DataFrame:
         FROM dead_letters GROUP BY ALL ORDER BY records DESC
     """
     return _frame(snapshot, sql)
+
+
+def quality_results(path: Path) -> pd.DataFrame:
+    """The latest result of every data-quality expectation (from the checker's snapshot), failures first."""
+    sql = """
+        SELECT suite, expectation, success::BOOLEAN AS passed, observed_value,
+               unexpected_count, element_count, coalesce(error, unexpected_examples) AS examples, checked_at, run_id
+        FROM quality_results
+        QUALIFY row_number() OVER (PARTITION BY suite, expectation ORDER BY checked_at DESC) = 1
+        ORDER BY passed, suite, expectation
+    """
+    return _frame(path, sql)

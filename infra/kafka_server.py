@@ -76,7 +76,7 @@ class KafkaServer(LocalService):
         if not (self.data_dir / "meta.properties").exists():
             run_logged(
                 [java_tool("java", "install a Java 17+ runtime"), "-cp", f"{self.libs}/*", "kafka.tools.StorageTool",
-                 "format", "--ignore-formatted", "-t", _cluster_id(), "-c", str(self.config_file)],
+                 "format", "--ignore-formatted", f"--cluster-id={_cluster_id()}", "-c", str(self.config_file)],
                 "formatting Kafka KRaft storage", self.home / "format.log",
             )
 
@@ -114,7 +114,10 @@ class KafkaServer(LocalService):
 
 
 def _cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 chars)."""
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 chars).
+
+    It may start with '-', hence ``--cluster-id=<id>`` (a separate argument would parse as an option).
+    """
     import base64
 
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")

@@ -49,7 +49,11 @@ def pid_alive(pid: int | None, must_contain: str | None = None) -> bool:
 
 
 def stop_pid(pid: int, must_contain: str | None, timeout_s: float = 30.0) -> bool:
-    """SIGTERM our process (its whole process group), SIGKILL after ``timeout_s``; True if it ended."""
+    """SIGTERM our process (its whole process group), SIGKILL after ``timeout_s``; True once it is gone.
+
+    ``must_contain`` is checked only before signalling: while a process exits, its command line
+    reads empty, so afterwards we wait for the process itself to disappear.
+    """
     if not pid_alive(pid, must_contain):
         return True
     try:
@@ -58,15 +62,15 @@ def stop_pid(pid: int, must_contain: str | None, timeout_s: float = 30.0) -> boo
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not pid_alive(pid, must_contain):
+        if not pid_alive(pid):
             return True
-        time.sleep(0.2)
+        time.sleep(0.1)
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     time.sleep(0.5)
-    return not pid_alive(pid, must_contain)
+    return not pid_alive(pid)
 
 
 def port_open(host: str, port: int, timeout_s: float = 0.5) -> bool:

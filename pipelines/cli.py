@@ -135,6 +135,44 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- check ---------------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    import time
+
+    from pipelines.quality.alerts import alert_payload, publish_alert
+    from pipelines.quality.run import format_failures, open_quality_store, run_check, store_results
+    from schemas import TransientError
+
+    settings = _settings(args)
+    store = open_quality_store(settings)
+    try:
+        while True:
+            started = time.monotonic()
+            try:
+                report = run_check(settings, suite=args.suite, data_docs_dir=args.data_docs)
+            except TransientError as exc:
+                if args.every is None:
+                    raise
+                print(f"refusal-monitor check: {exc}; retrying in {args.every:.0f}s", file=sys.stderr, flush=True)
+                time.sleep(args.every)
+                continue
+            store_results(store, report.results)
+            if args.json:
+                print(json.dumps({"run_id": report.run_id, "ok": report.ok, "notes": report.notes,
+                                  "results": [r.model_dump(mode="json") for r in report.results]}), flush=True)
+            else:
+                print(format_failures(report), flush=True)
+            if report.data_docs:
+                print(f"data docs: {report.data_docs}", file=sys.stderr)
+            if report.failed and not args.no_alert:
+                publish_alert(settings, alert_payload(report.run_id, report.checked_at.isoformat(), report.results))
+            if args.every is None:
+                return 0 if report.ok else 1
+            time.sleep(max(0.0, args.every - (time.monotonic() - started)))
+    finally:
+        store.close()
+
+
 # -- dashboard and demo --------------------------------------------------------------------------
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from pipelines.services import run_dashboard
@@ -220,6 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sql", cmd_sql, "Run a read-only SQL query against the published aggregate store.")
     p.add_argument("query")
     p.add_argument("--json", action="store_true", help="print rows as a JSON array")
+
+    p = add("check", cmd_check, "Run the data-quality checks (Great Expectations) on input turns and aggregates; "
+                                "exit 1 if an expectation failed.")
+    p.add_argument("--suite", choices=["aggregates", "inputs", "all"], default="all")
+    p.add_argument("--every", type=float, metavar="SECONDS", help="run continuously, every SECONDS")
+    p.add_argument("--no-alert", action="store_true", help="do not send a data_quality alert to RM_TOPIC_ALERTS on failure")
+    p.add_argument("--json", action="store_true", help="print every result as JSON")
+    p.add_argument("--data-docs", type=Path, metavar="DIR", help="also write Great Expectations Data Docs (HTML) to DIR")
 
     p = add("dashboard", cmd_dashboard, "Serve the Streamlit dashboard on localhost.")
     p.add_argument("--port", type=int)

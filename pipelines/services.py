@@ -1,12 +1,13 @@
 """Long-running local processes: the dashboard server and the all-in-one demo.
 
 The demo starts what it needs (Kafka if not already up, the generator, the pipeline, the
-dashboard), each in its own process group with a PID file and a log under ``<home>/demo``,
+dashboard, the data-quality checker every minute), each in its own process group with a PID file and a log under ``<home>/demo``,
 prints the dashboard URL, and on Ctrl-C (or after ``duration_s``) stops exactly what it started.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -26,12 +27,12 @@ _APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a child process read the same settings (flags included)."""
     env = dict(os.environ)
-    for name, value in settings.model_dump().items():
+    for name, value in settings.model_dump(mode="json").items():
         if value is None:
             continue
-        if hasattr(value, "get_secret_value"):
-            value = value.get_secret_value()
-        env[f"RM_{name.upper()}"] = str(value)
+        if name == "kafka_sasl_password":
+            value = settings.kafka_sasl_password.get_secret_value()
+        env[f"RM_{name.upper()}"] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
     return env
 
 
@@ -110,6 +111,7 @@ def run_demo(settings: Settings, rate: float, scenario: str, duration_s: float |
                                 "--rollout-seconds", "600"))
         start("pipeline", _cli("run"))
         start("dashboard", dashboard_command(settings))
+        start("quality", _cli("check", "--every", str(min(settings.quality_every_seconds, 60.0))))
         url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
         deadline = time.monotonic() + 90
         while not port_open(settings.dashboard_host, settings.dashboard_port) and time.monotonic() < deadline:

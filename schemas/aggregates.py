@@ -13,6 +13,8 @@ from typing import Literal, Union, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 
+from schemas.quality import QualityResult
+
 __all__ = ["WindowAggregate", "DeadLetter", "PaneTiming", "TABLES", "create_table_sql"]
 
 PaneTiming = Literal["EARLY", "ON_TIME", "LATE", "UNKNOWN"]
@@ -58,10 +60,10 @@ class DeadLetter(BaseModel):
 
 
 _DUCKDB_TYPES: dict[type, str] = {
+    bool: "BOOLEAN",  # before int: bool is a subclass of int
     int: "BIGINT",
     str: "VARCHAR",
     float: "DOUBLE",
-    bool: "BOOLEAN",
     datetime: "TIMESTAMPTZ",
     AwareDatetime: "TIMESTAMPTZ",
 }
@@ -88,6 +90,7 @@ def _duckdb_type(annotation: object) -> tuple[str, bool]:
 TABLES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "refusal_windows": (WindowAggregate, ("window_start", "model_version", "feature", "detector_version")),
     "dead_letters": (DeadLetter, ("source_topic", "source_partition", "source_offset")),
+    "quality_results": (QualityResult, ("run_id", "suite", "expectation")),
 }
 
 

@@ -14,13 +14,17 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.quality import QualityThresholds
+
 __all__ = ["Settings", "load_settings"]
 
 
 class Settings(BaseSettings):
     """Configuration of Refusal Monitor (environment prefix ``RM_``)."""
 
-    model_config = SettingsConfigDict(env_prefix="RM_", env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="RM_", env_file=".env", extra="ignore", frozen=True, env_nested_delimiter="__"
+    )
 
     # --- where things live -------------------------------------------------------------------
     home: Path = Field(
@@ -89,6 +93,24 @@ class Settings(BaseSettings):
     )
     dashboard_host: str = Field(default="127.0.0.1", description="RM_DASHBOARD_HOST: bind address of the dashboard.")
     dashboard_port: int = Field(default=8501, ge=1, le=65535, description="RM_DASHBOARD_PORT: dashboard port.")
+
+    # --- data quality (refusal-monitor check; docs/quality.md) ----------------------------------
+    quality: QualityThresholds = Field(
+        default_factory=QualityThresholds,
+        description="RM_QUALITY__<FIELD>: bounds of the data-quality expectations, e.g. RM_QUALITY__PARSE_FAILURE_SHARE_MAX=0.1.",
+    )
+    quality_model_versions: list[str] | None = Field(
+        default=None, description="RM_QUALITY_MODEL_VERSIONS (JSON list): allowed model versions; None learns them from the store."
+    )
+    quality_features: list[str] | None = Field(
+        default=None, description="RM_QUALITY_FEATURES (JSON list): allowed features; None learns them from the store."
+    )
+    quality_every_seconds: float = Field(
+        default=300.0, gt=0, description="RM_QUALITY_EVERY_SECONDS: interval of the continuous check (demo, check --every)."
+    )
+    quality_store_path: Path | None = Field(
+        default=None, description="RM_QUALITY_STORE_PATH: the checker's own DuckDB file; default RM_HOME/quality.duckdb."
+    )
 
     @model_validator(mode="after")
     def _ports_differ(self) -> "Settings":
