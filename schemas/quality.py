@@ -60,6 +60,11 @@ class QualityThresholds(BaseModel):
     volume_min_baseline_windows: int = Field(
         default=6, ge=1, description="A window is judged only when its key has at least this many trailing windows."
     )
+    volume_min_baseline_median: float = Field(
+        default=20.0, ge=0,
+        description="A window is judged only when its key's trailing median is at least this many turns: on a "
+                    "handful of turns per window, empty windows are ordinary (Poisson) and a ratio band is noise.",
+    )
     volume_eval_windows: int = Field(
         default=12, ge=1,
         description="Volume is judged on the newest this-many closed windows only, so an old, acknowledged "

@@ -107,6 +107,7 @@ def volume_frame(con: duckdb.DuckDBPyConnection, window_seconds: int, thresholds
         SELECT make_timestamptz(window_index * $ws * 1000000) AS window_start,
                model_version, feature, detector_version, n_turns, baseline_median, baseline_windows,
                CASE WHEN baseline_windows >= $min_base AND baseline_median > 0
+                         AND baseline_median >= $min_median
                     THEN n_turns / baseline_median END AS volume_ratio
         FROM scored, bounds
         WHERE window_index >  bounds.last_index - $skip - $eval
@@ -116,6 +117,7 @@ def volume_frame(con: duckdb.DuckDBPyConnection, window_seconds: int, thresholds
     return con.execute(sql, {
         "ws": window_seconds,
         "min_base": thresholds.volume_min_baseline_windows,
+        "min_median": thresholds.volume_min_baseline_median,
         "skip": thresholds.volume_skip_newest_windows,
         "eval": thresholds.volume_eval_windows,
     }).df()

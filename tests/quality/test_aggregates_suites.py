@@ -140,3 +140,21 @@ def test_the_still_filling_newest_window_is_not_judged_for_volume(store, now, se
     i = N_WINDOWS - 1
     store.upsert_windows([window_row(series_start + timedelta(seconds=i * WINDOW_S), *KEYS[0], n_turns=3, pane_index=9)])
     assert _failed(_check(store, now)) == set()
+
+
+def test_a_sparse_key_with_empty_windows_is_not_judged_for_volume(tmp_path, now, series_start):
+    # a key with ~3 turns per window (a new model version early in its rollout): empty windows are
+    # ordinary there, so the volume band must not fire; the busy keys are still judged
+    from pipelines.store import AggregateStore
+
+    rows = clean_series(series_start)
+    rows += [window_row(series_start + timedelta(seconds=i * WINDOW_S), "assistant-v9", "search", n_turns=3)
+             for i in range(N_WINDOWS) if i % 3]  # every third window empty
+    store = AggregateStore(tmp_path / "s.duckdb", tmp_path / "s.snapshot.duckdb")
+    try:
+        store.upsert_windows(rows)
+        results = _check(store, now)
+    finally:
+        store.close()
+    volume = next(r for r in results if r.expectation == "volume.within_band_of_trailing_median")
+    assert volume.success and volume.element_count > 0

@@ -71,6 +71,13 @@ def test_messages_missing_a_required_field_fail_presence_and_parsing():
     assert (presence.unexpected_count, presence.element_count) == (10, 60)
 
 
+def test_a_few_messages_missing_a_field_are_tolerated_like_other_parse_failures():
+    turn = make_turn(timestamp=NOW.isoformat())
+    del turn["response"]
+    messages = _good(97) + [RawMessage(json.dumps(turn).encode())] * 3
+    assert _failed(_check(messages)) == set()
+
+
 def test_an_unknown_model_version_or_feature_fails_the_label_checks():
     messages = _good(50) + _good(2, model_version="assistant-v9") + _good(1, feature="voice")
     results = _check(messages)
