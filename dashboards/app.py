@@ -48,7 +48,7 @@ def _dead_letters(path: Path):
 @st.fragment(run_every=REFRESH_SECONDS)
 def overview() -> None:
     try:
-        available = _features(snapshot)
+        _features(snapshot)  # raises until the pipeline has published a snapshot
     except SnapshotMissingError as exc:
         st.info(f"Waiting for data. {exc}")
         return

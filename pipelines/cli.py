@@ -165,7 +165,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             if report.data_docs:
                 print(f"data docs: {report.data_docs}", file=sys.stderr)
             if report.failed and not args.no_alert:
-                publish_alert(settings, alert_payload(report.run_id, report.checked_at.isoformat(), report.results))
+                try:
+                    publish_alert(settings, alert_payload(report.run_id, report.checked_at.isoformat(), report.results))
+                except TransientError as exc:
+                    if args.every is None:
+                        raise
+                    # Continuous mode outlives a broker blip: say so loudly; the failure is stored and
+                    # the next failing run alerts again.
+                    print(f"refusal-monitor check: ALERT NOT DELIVERED for run {report.run_id}: {exc}",
+                          file=sys.stderr, flush=True)
             if args.every is None:
                 return 0 if report.ok else 1
             time.sleep(max(0.0, args.every - (time.monotonic() - started)))

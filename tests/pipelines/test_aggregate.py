@@ -7,7 +7,6 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.test_stream import TestStream
 from apache_beam.testing.util import assert_that, equal_to_per_window
 from apache_beam.transforms.window import IntervalWindow, TimestampedValue
-from apache_beam.utils.timestamp import Timestamp
 
 from pipelines.aggregate import COUNT_FIELDS, AggregateWindows, CountTurnsFn
 from pipelines.classify import TurnFacts
