@@ -7,9 +7,10 @@ both produce the same ``KafkaRecord`` elements, so everything downstream is shar
 How it works
 - One element per (topic, partition); its restriction is an ``OffsetRange`` of Kafka offsets, so
   the runner can checkpoint and resume a partition at an exact offset.
-- ``process`` polls a batch, claims each offset, and emits the record stamped with the Kafka
-  message timestamp; when the partition is caught up it asks to be resumed a moment later
-  (self-checkpointing), which is what makes the read unbounded.
+- ``process`` polls a batch, claims each offset, and emits the record stamped with the turn's
+  event time (read from the message; the Kafka timestamp if it has none); when the partition is
+  caught up it asks to be resumed a moment later (self-checkpointing), which is what makes the
+  read unbounded. A turn already behind the watermark goes to the ``too_late`` output instead.
 - The watermark estimator is manual: it follows the newest message timestamp minus a holdback,
   and when a partition is caught up it advances with the wall clock (minus the same holdback), so
   an idle partition does not hold back the windows of the others. The streaming job sets the
@@ -21,11 +22,14 @@ How it works
 
 from __future__ import annotations
 
+import re
 import sys
 import time
+from datetime import datetime
 from typing import Iterator, NamedTuple
 
 import apache_beam as beam
+from apache_beam import pvalue
 from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
 from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
 from apache_beam.metrics import Metrics
@@ -34,7 +38,10 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from pipelines.parse import KafkaRecord
 
-__all__ = ["TopicPartition", "ReadFromKafkaPartitions", "list_partitions", "next_watermark"]
+__all__ = ["TOO_LATE", "TopicPartition", "ReadFromKafkaPartitions", "list_partitions", "next_watermark", "event_time_of"]
+
+#: Tag of the read's second output: (KafkaRecord, watermark seconds) for turns behind the watermark.
+TOO_LATE = "too_late"
 
 _UNBOUNDED = sys.maxsize
 
@@ -54,6 +61,28 @@ def list_partitions(consumer_config: dict[str, str], topic: str, timeout_s: floa
     if info is None or info.error is not None or not info.partitions:
         raise RuntimeError(f"topic {topic!r} not found at {consumer_config.get('bootstrap.servers')}: {info and info.error}")
     return [TopicPartition(topic, p) for p in sorted(info.partitions)]
+
+
+_EVENT_TIME = re.compile(rb'"timestamp"\s*:\s*"([^"\\]{10,40})"')
+
+
+def event_time_of(value: bytes | None) -> float | None:
+    """The turn's event time (epoch seconds) read from the raw message, or None if it has none.
+
+    A cheap look at the ``timestamp`` field, so the read can stamp and judge lateness by event
+    time; full validation still happens in ParseTurns (a record without a usable timestamp is
+    judged by its Kafka timestamp and will be dead-lettered there).
+    """
+    if not value:
+        return None
+    match = _EVENT_TIME.search(value)
+    if match is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(match.group(1).decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return parsed.timestamp() if parsed.tzinfo is not None else None
 
 
 def next_watermark(
@@ -128,6 +157,7 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         self.holdback_s = holdback_s
         self.poll_batch = poll_batch
         self.records = Metrics.counter("kafka_read", "records")
+        self.too_late = Metrics.counter("conservation", "too_late")
         self.errors = Metrics.counter("kafka_read", "client_errors")
 
     # -- RestrictionProvider ----------------------------------------------------------------------
@@ -190,7 +220,9 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         consumer = self._consumer_at(tp, restriction.start)
         messages = consumer.consume(num_messages=self.poll_batch, timeout=0.5)
         now = time.time()
+        batch: list[tuple[KafkaRecord, float]] = []
         newest_ts: float | None = None
+        exhausted = False
         for msg in messages:
             err = msg.error()
             if err is not None:
@@ -201,24 +233,36 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
             if offset < restriction.start:  # a stale fetch from before a seek
                 continue
             if not tracker.try_claim(offset):
-                return
+                exhausted = True
+                break
             self._positions[tp] = offset + 1
             _, ts_ms = msg.timestamp()
             ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
             newest_ts = ts if newest_ts is None else max(newest_ts, ts)
-            self.records.inc()
-            yield beam.window.TimestampedValue(
-                KafkaRecord(tp.topic, tp.partition, offset, ts_ms, msg.key(), msg.value()), ts
-            )
+            record = KafkaRecord(tp.topic, tp.partition, offset, ts_ms, msg.key(), msg.value())
+            batch.append((record, event_time_of(record.value) or ts))
         if messages:
             self._last_data[tp] = now
         caught_up = len(messages) < self.poll_batch
+        # The watermark this call will report is settled before anything is emitted, so every
+        # record can be judged against it: one behind it would be dropped by Beam downstream
+        # without a trace, so it goes to the too-late output instead (exact: no downstream
+        # watermark passes the source's).
         current = watermark.current_watermark()
-        advanced = next_watermark(
-            None if current is None else current.micros / 1e6, newest_ts, caught_up, now, self.holdback_s
-        )
+        current_s = None if current is None else current.micros / 1e6
+        advanced = next_watermark(current_s, newest_ts, caught_up, now, self.holdback_s)
         if advanced is not None:
             watermark.set_watermark(Timestamp.of(advanced))
+        reported = advanced if advanced is not None else current_s
+        for record, event_ts in batch:
+            self.records.inc()
+            if reported is not None and event_ts < reported:
+                self.too_late.inc()
+                yield pvalue.TaggedOutput(TOO_LATE, (record, reported))
+            else:
+                yield beam.window.TimestampedValue(record, event_ts)
+        if exhausted:
+            return
         stop = tracker.current_restriction().stop
         if stop != _UNBOUNDED and self._positions[tp] >= stop:
             tracker.try_claim(stop)  # the range is exhausted: signal completion
@@ -233,7 +277,8 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
 
 
 class ReadFromKafkaPartitions(beam.PTransform):
-    """Unbounded read of ``topic`` -> KafkaRecord, timestamped with the Kafka message timestamp."""
+    """Unbounded read of ``topic`` -> {"records": KafkaRecord stamped with the turn's event time,
+    "too_late": (KafkaRecord, watermark) for turns already behind the read's watermark}."""
 
     def __init__(
         self,
@@ -257,8 +302,9 @@ class ReadFromKafkaPartitions(beam.PTransform):
         fn = _ReadPartitionFn(
             self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.holdback_s
         )
-        return (
+        read = (
             pbegin
             | "ListPartitions" >> beam.Create(partitions)
-            | "ReadPartition" >> beam.ParDo(fn).with_input_types(TopicPartition)
+            | "ReadPartition" >> beam.ParDo(fn).with_input_types(TopicPartition).with_outputs(TOO_LATE, main="records")
         )
+        return {"records": read.records, "too_late": read[TOO_LATE]}

@@ -1,4 +1,4 @@
-"""Beam sinks: window aggregates and dead letters into the DuckDB store, dead letters to Kafka.
+"""Beam sinks: window aggregates, dead letters and too-late turns into DuckDB; dead letters to Kafka.
 
 Writes are buffered per bundle and applied in one transaction at ``finish_bundle``; the store
 object is the process's single writer (see ``pipelines.store``).
@@ -13,7 +13,7 @@ from apache_beam.metrics import Metrics
 
 from pipelines.store import writer_for
 
-__all__ = ["LandAggregates", "LandDeadLetters", "PublishDeadLetters"]
+__all__ = ["LandRows", "PublishDeadLetters"]
 
 
 class _UpsertFn(beam.DoFn):
@@ -43,26 +43,19 @@ class _UpsertFn(beam.DoFn):
             self._buffer = []
 
 
-class LandAggregates(beam.PTransform):
-    """WindowAggregate rows -> ``refusal_windows`` (upsert: a newer pane replaces an older one)."""
+class LandRows(beam.PTransform):
+    """Rows of one of ``schemas.TABLES`` -> that table, upserted on its primary key.
 
-    def __init__(self, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
+    For ``refusal_windows`` a newer pane replaces an older one; ``dead_letters`` and
+    ``too_late_turns`` are keyed by (topic, partition, offset), so a replayed record is stored once.
+    """
+
+    def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
         super().__init__()
-        self._fn = _UpsertFn("refusal_windows", store_path, snapshot_path, publish_every_s)
+        self._fn = _UpsertFn(table, store_path, snapshot_path, publish_every_s)
 
     def expand(self, rows):
-        return rows | "UpsertWindows" >> beam.ParDo(self._fn)
-
-
-class LandDeadLetters(beam.PTransform):
-    """DeadLetter rows -> ``dead_letters`` table (keyed by topic, partition, offset)."""
-
-    def __init__(self, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
-        super().__init__()
-        self._fn = _UpsertFn("dead_letters", store_path, snapshot_path, publish_every_s)
-
-    def expand(self, rows):
-        return rows | "InsertDeadLetters" >> beam.ParDo(self._fn)
+        return rows | f"Upsert_{self._fn.table}" >> beam.ParDo(self._fn)
 
 
 class _ProduceFn(beam.DoFn):

@@ -14,9 +14,9 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from schemas import ChatTurn, DeadLetter, InvalidTurnError, parse_turn
+from schemas import ChatTurn, DeadLetter, InvalidTurnError, TooLateTurn, parse_turn
 
-__all__ = ["KafkaRecord", "ParseTurns", "parse_record", "to_dead_letter", "excerpt"]
+__all__ = ["KafkaRecord", "ParseTurns", "ParseTooLateTurns", "parse_record", "to_dead_letter", "to_too_late", "excerpt"]
 
 _EXCERPT_BYTES = 512
 
@@ -80,6 +80,41 @@ class _ParseFn(beam.DoFn):
             return
         self.valid.inc()
         yield beam.window.TimestampedValue(turn, turn.timestamp.timestamp())
+
+
+def to_too_late(turn: ChatTurn, record: KafkaRecord, watermark_s: float) -> TooLateTurn:
+    """The too-late row for a valid turn that arrived behind the read's watermark."""
+    watermark = datetime.fromtimestamp(watermark_s, timezone.utc)
+    return TooLateTurn(
+        source_topic=record.topic, source_partition=record.partition, source_offset=record.offset,
+        turn_id=turn.turn_id, model_version=turn.model_version, feature=turn.feature,
+        event_time=turn.timestamp, watermark=watermark,
+        lateness_seconds=round((watermark - turn.timestamp).total_seconds(), 3),
+        received_at=datetime.now(timezone.utc),
+    )
+
+
+class _ParseTooLateFn(beam.DoFn):
+    def __init__(self) -> None:
+        self.dead = Metrics.counter("conservation", "dead_lettered")
+
+    def process(self, element: tuple[KafkaRecord, float]):
+        record, watermark_s = element
+        try:
+            turn = parse_record(record)
+        except InvalidTurnError as exc:
+            self.dead.inc()
+            yield pvalue.TaggedOutput(_ParseFn.DEAD_LETTER, to_dead_letter(record, exc))
+            return
+        yield to_too_late(turn, record, watermark_s)
+
+
+class ParseTooLateTurns(beam.PTransform):
+    """(KafkaRecord, watermark) behind the watermark -> (too_late: TooLateTurn, dead_letters: DeadLetter)."""
+
+    def expand(self, late):
+        parsed = late | "ValidateLateTurn" >> beam.ParDo(_ParseTooLateFn()).with_outputs(_ParseFn.DEAD_LETTER, main="too_late")
+        return {"too_late": parsed.too_late, "dead_letters": parsed[_ParseFn.DEAD_LETTER]}
 
 
 class ParseTurns(beam.PTransform):

@@ -1,10 +1,11 @@
 """The unbounded job: Kafka turns -> validated -> classified -> windowed counts -> DuckDB.
 
-    records = ReadTurnsTopic            (kafka_source: one restriction per partition, or
-                                         kafka_source_xlang: Beam Java KafkaIO via ReadFromKafka)
+    records, too_late = ReadTurnsTopic  (kafka_source: one restriction per partition, turns
+                                        behind the watermark apart; or kafka_source_xlang)
     turns, dead_letters = ParseTurns    (parse: pydantic validation, reason per bad record)
-    dead_letters -> LandDeadLetters + PublishDeadLetters
-    turns -> ClassifyTurns -> AggregateWindows -> LandAggregates
+    too_late -> ParseTooLateTurns -> too_late_turns   (counted per key, never dropped silently)
+    dead_letters -> dead_letters table + dead-letter topic
+    turns -> ClassifyTurns -> AggregateWindows -> refusal_windows
 
 ``run`` only wires source, named transforms and sinks from plain values of ``Settings``; each
 transform is unit-tested on its own with ``beam.Create`` / ``TestStream``.
@@ -23,8 +24,8 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipelines.aggregate import AggregateWindows
 from pipelines.classify import ClassifyTurns
 from pipelines.kafka_source import ReadFromKafkaPartitions
-from pipelines.landing import LandAggregates, LandDeadLetters, PublishDeadLetters
-from pipelines.parse import ParseTurns
+from pipelines.landing import LandRows, PublishDeadLetters
+from pipelines.parse import ParseTooLateTurns, ParseTurns
 from pipelines.store import close_all_writers
 from schemas import ConfigurationError, Settings
 
@@ -49,15 +50,29 @@ def read_turns_topic(settings: Settings, mode: RunMode) -> beam.PTransform:
 
         if mode.idle_stop_s is not None:
             raise ConfigurationError("the xlang read path cannot stop when idle; use --to-end or the python read path")
-        return ReadFromKafkaJava(
+        return _NoTooLateOutput(ReadFromKafkaJava(
             consumer, settings.topic_turns, f"127.0.0.1:{settings.expansion_port}",
             read_from=settings.read_from, stop_at_end=mode.stop_at_end,
-        )
+        ))
     return ReadFromKafkaPartitions(
         consumer, settings.topic_turns, read_from=settings.read_from,
         stop_at_end=mode.stop_at_end, idle_stop_s=mode.idle_stop_s,
         holdback_s=source_holdback_seconds(settings),
     )
+
+
+class _NoTooLateOutput(beam.PTransform):
+    """Gives the Java read the Python read's shape. KafkaIO keeps its own watermark, and Beam's
+    allowed lateness on the windows decides there; turns later than that are not counted yet."""
+
+    def __init__(self, read: beam.PTransform) -> None:
+        super().__init__()
+        self._read = read
+
+    def expand(self, pbegin):
+        records = pbegin | "Read" >> self._read
+        none = pbegin | "NoTooLate" >> beam.Create([])
+        return {"records": records, "too_late": none}
 
 
 def source_holdback_seconds(settings: Settings) -> float:
@@ -83,18 +98,20 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
     kafka = settings.kafka_client_config()
     store, snapshot, every = settings.store_file.resolve(), settings.snapshot_file.resolve(), settings.publish_every_seconds
 
-    records = p | "ReadTurnsTopic" >> read_turns_topic(settings, mode)
-    parsed = records | "ParseTurns" >> ParseTurns()
-    dead_letters = parsed["dead_letters"]
-    _ = dead_letters | "LandDeadLetters" >> LandDeadLetters(store, snapshot, every)
+    read = p | "ReadTurnsTopic" >> read_turns_topic(settings, mode)
+    parsed = read["records"] | "ParseTurns" >> ParseTurns()
+    late = read["too_late"] | "ParseTooLateTurns" >> ParseTooLateTurns()
+    dead_letters = (parsed["dead_letters"], late["dead_letters"]) | "AllDeadLetters" >> beam.Flatten()
+    _ = dead_letters | "LandDeadLetters" >> LandRows("dead_letters", store, snapshot, every)
     _ = dead_letters | "PublishDeadLetters" >> PublishDeadLetters(kafka, settings.topic_dead_letter)
+    _ = late["too_late"] | "LandTooLateTurns" >> LandRows("too_late_turns", store, snapshot, every)
     _ = (
         parsed["turns"]
         | "ClassifyTurns" >> ClassifyTurns()
         | "AggregateWindows" >> AggregateWindows(
             settings.window_seconds, window_lateness_seconds(settings), settings.early_firing_seconds
         )
-        | "LandAggregates" >> LandAggregates(store, snapshot, every)
+        | "LandAggregates" >> LandRows("refusal_windows", store, snapshot, every)
     )
 
 

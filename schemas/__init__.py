@@ -3,7 +3,7 @@
 This package imports nothing else of the project, so anything may import it.
 """
 
-from schemas.aggregates import TABLES, DeadLetter, PaneTiming, WindowAggregate, create_table_sql
+from schemas.aggregates import TABLES, DeadLetter, PaneTiming, TooLateTurn, WindowAggregate, create_table_sql
 from schemas.chat_turn import MAX_TEXT_CHARS, ChatTurn, FinishReason, describe_validation_error, parse_turn
 from schemas.errors import (
     ConfigurationError,
@@ -28,6 +28,7 @@ __all__ = [
     "Settings",
     "TABLES",
     "TerminalError",
+    "TooLateTurn",
     "TransientError",
     "WindowAggregate",
     "create_table_sql",

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 
 from schemas.quality import QualityResult
 
-__all__ = ["WindowAggregate", "DeadLetter", "PaneTiming", "TABLES", "create_table_sql"]
+__all__ = ["WindowAggregate", "DeadLetter", "TooLateTurn", "PaneTiming", "TABLES", "create_table_sql"]
 
 PaneTiming = Literal["EARLY", "ON_TIME", "LATE", "UNKNOWN"]
 
@@ -59,6 +59,24 @@ class DeadLetter(BaseModel):
     received_at: AwareDatetime
 
 
+class TooLateTurn(BaseModel):
+    """A valid turn that arrived behind the watermark (older than the allowed lateness): not in any
+    window, but counted here, per key, so nothing is dropped silently; a row of ``too_late_turns``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    turn_id: str
+    model_version: str
+    feature: str
+    event_time: AwareDatetime
+    watermark: AwareDatetime = Field(description="The read's watermark the turn was behind.")
+    lateness_seconds: float = Field(description="How far behind the watermark the event time was.")
+    received_at: AwareDatetime
+
+
 _DUCKDB_TYPES: dict[type, str] = {
     bool: "BOOLEAN",  # before int: bool is a subclass of int
     int: "BIGINT",
@@ -90,6 +108,7 @@ def _duckdb_type(annotation: object) -> tuple[str, bool]:
 TABLES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "refusal_windows": (WindowAggregate, ("window_start", "model_version", "feature", "detector_version")),
     "dead_letters": (DeadLetter, ("source_topic", "source_partition", "source_offset")),
+    "too_late_turns": (TooLateTurn, ("source_topic", "source_partition", "source_offset")),
     "quality_results": (QualityResult, ("run_id", "suite", "expectation")),
 }
 

@@ -42,3 +42,15 @@ def test_lateness_lives_at_the_source_on_the_python_path_and_in_the_windows_on_x
     xlang = Settings(allowed_lateness_seconds=3600, kafka_read_path="xlang")
     assert (source_holdback_seconds(python), window_lateness_seconds(python)) == (3600.0, 0)
     assert window_lateness_seconds(xlang) == 3600
+
+
+def test_event_time_is_read_from_the_raw_message():
+    from pipelines.kafka_source import event_time_of
+
+    assert event_time_of(b'{"turn_id": "a", "timestamp": "2026-11-20T10:00:00+00:00"}') == 1795168800.0
+    assert event_time_of(b'{"timestamp":"2026-11-20T10:00:00Z"}') == 1795168800.0
+    assert event_time_of(b'{"timestamp": "2026-11-20T11:00:00+01:00"}') == 1795168800.0
+    # no timezone, no field, not JSON at all: the read falls back to the Kafka timestamp
+    assert event_time_of(b'{"timestamp": "2026-11-20T10:00:00"}') is None
+    assert event_time_of(b'{"turn_id": "a"}') is None
+    assert event_time_of(b"\x89PNG\r\n") is None and event_time_of(None) is None
