@@ -62,26 +62,6 @@ def to_dead_letter(record: KafkaRecord, error: InvalidTurnError) -> DeadLetter:
     )
 
 
-class _ParseFn(beam.DoFn):
-    DEAD_LETTER = "dead_letters"
-
-    def __init__(self) -> None:
-        self.read = Metrics.counter("conservation", "records_read")
-        self.valid = Metrics.counter("conservation", "turns_valid")
-        self.dead = Metrics.counter("conservation", "dead_lettered")
-
-    def process(self, record: KafkaRecord):
-        self.read.inc()
-        try:
-            turn = parse_record(record)
-        except InvalidTurnError as exc:
-            self.dead.inc()
-            yield pvalue.TaggedOutput(self.DEAD_LETTER, to_dead_letter(record, exc))
-            return
-        self.valid.inc()
-        yield beam.window.TimestampedValue(turn, turn.timestamp.timestamp())
-
-
 def to_too_late(turn: ChatTurn, record: KafkaRecord, watermark_s: float) -> TooLateTurn:
     """The too-late row for a valid turn that arrived behind the read's watermark."""
     watermark = datetime.fromtimestamp(watermark_s, timezone.utc)
@@ -94,32 +74,46 @@ def to_too_late(turn: ChatTurn, record: KafkaRecord, watermark_s: float) -> TooL
     )
 
 
-class _ParseTooLateFn(beam.DoFn):
-    def __init__(self) -> None:
+_DEAD_LETTER = "dead_letters"
+
+
+class _ParseFn(beam.DoFn):
+    """Validates records; on-time ones become event-time-stamped turns, records that arrived behind
+    the watermark (``(record, watermark)`` pairs) become TooLateTurn rows. Either may dead-letter."""
+
+    def __init__(self, too_late: bool = False) -> None:
+        self.too_late = too_late
+        self.read = Metrics.counter("conservation", "records_read")
+        self.valid = Metrics.counter("conservation", "turns_valid")
         self.dead = Metrics.counter("conservation", "dead_lettered")
 
-    def process(self, element: tuple[KafkaRecord, float]):
-        record, watermark_s = element
+    def process(self, element):
+        record, watermark_s = element if self.too_late else (element, None)
+        self.read.inc()
         try:
             turn = parse_record(record)
         except InvalidTurnError as exc:
             self.dead.inc()
-            yield pvalue.TaggedOutput(_ParseFn.DEAD_LETTER, to_dead_letter(record, exc))
+            yield pvalue.TaggedOutput(_DEAD_LETTER, to_dead_letter(record, exc))
             return
-        yield to_too_late(turn, record, watermark_s)
+        if self.too_late:
+            yield to_too_late(turn, record, watermark_s)
+            return
+        self.valid.inc()
+        yield beam.window.TimestampedValue(turn, turn.timestamp.timestamp())
 
 
 class ParseTooLateTurns(beam.PTransform):
     """(KafkaRecord, watermark) behind the watermark -> (too_late: TooLateTurn, dead_letters: DeadLetter)."""
 
     def expand(self, late):
-        parsed = late | "ValidateLateTurn" >> beam.ParDo(_ParseTooLateFn()).with_outputs(_ParseFn.DEAD_LETTER, main="too_late")
-        return {"too_late": parsed.too_late, "dead_letters": parsed[_ParseFn.DEAD_LETTER]}
+        parsed = late | "ValidateLateTurn" >> beam.ParDo(_ParseFn(too_late=True)).with_outputs(_DEAD_LETTER, main="too_late")
+        return {"too_late": parsed.too_late, "dead_letters": parsed[_DEAD_LETTER]}
 
 
 class ParseTurns(beam.PTransform):
     """KafkaRecord -> (turns: ChatTurn with event-time timestamps, dead_letters: DeadLetter)."""
 
     def expand(self, records):
-        parsed = records | "ValidateTurn" >> beam.ParDo(_ParseFn()).with_outputs(_ParseFn.DEAD_LETTER, main="turns")
-        return {"turns": parsed.turns, "dead_letters": parsed[_ParseFn.DEAD_LETTER]}
+        parsed = records | "ValidateTurn" >> beam.ParDo(_ParseFn()).with_outputs(_DEAD_LETTER, main="turns")
+        return {"turns": parsed.turns, "dead_letters": parsed[_DEAD_LETTER]}
