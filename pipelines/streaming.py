@@ -119,7 +119,10 @@ def beam_options(settings: Settings, prism_path: str | None, extra_args: list[st
     """Runner options: Prism (portable, streaming, Python workers in this process) or the DirectRunner."""
     args = ["--streaming"]
     if settings.runner == "prism":
-        args += ["--runner=PrismRunner", "--environment_type=LOOPBACK", "--prism_log_level=warn"]
+        # Our own job server, not the process-wide Prism singleton: an earlier pipeline in the same
+        # process (e.g. a DirectRunner that tried Prism) may have created it with another binary.
+        args += ["--runner=PrismRunner", "--environment_type=LOOPBACK", "--prism_log_level=warn",
+                 "--experiments=disable_prism_server_singleton"]
         if prism_path:
             args.append(f"--prism_location={prism_path}")
     else:
