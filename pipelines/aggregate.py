@@ -1,6 +1,9 @@
 """Where turns are aggregated: fixed event-time windows per (model_version, feature, detector).
 
-``CountTurnsFn`` is a plain ``CombineFn`` (unit-testable without a runner). ``AggregateWindows``
+Three results per window and key: the counts (``refusal_windows``), the counts per trigger cue
+(``cue_windows``) and a bounded sample of refused turns (``review_samples``). Each is a plain
+``CombineFn`` (unit-testable without a runner) whose result does not depend on the order of its
+inputs, so a replay or a backfill gives the same rows as the first run. ``AggregateWindows``
 windows by event time and fires a pane ``early_firing_seconds`` of processing time after new turns
 reach a window: while it is open (early results), and again for late turns within the allowed
 lateness. Panes accumulate, so every result is the window's complete count so far and the landing
@@ -16,16 +19,26 @@ accumulating panes and replace-on-write landing it loses nothing: every turn is 
 
 from __future__ import annotations
 
+import heapq
+import math
 from datetime import datetime, timezone
 
 import apache_beam as beam
 from apache_beam.transforms import trigger, window
 from apache_beam.utils.timestamp import Duration
 
-from pipelines.classify import TurnFacts
-from schemas import WindowAggregate
+from pipelines.classify import SampleCandidate, TurnFacts
+from schemas import CueWindowAggregate, ReviewSample, WindowAggregate
 
-__all__ = ["COUNT_FIELDS", "CountTurnsFn", "AggregateWindows", "to_window_aggregate"]
+__all__ = [
+    "COUNT_FIELDS",
+    "CountTurnsFn",
+    "CountCuesFn",
+    "SampleRefusalsFn",
+    "AggregateWindows",
+    "to_window_aggregate",
+    "latency_quantile",
+]
 
 COUNT_FIELDS = (
     "n_turns",
@@ -37,42 +50,160 @@ COUNT_FIELDS = (
     "n_refused_with_trigger",
     "n_benign_prompt",
     "n_over_refusal_suspect",
+    "n_benign_with_trigger",
+    "n_suspect_with_trigger",
+    "n_with_latency",
 )
 _LABEL_INDEX = {"full_refusal": 1, "partial_refusal": 2, "clarification": 3, "compliance": 4}
 
+#: Latency histogram buckets grow by this ratio; a quantile is the bucket's geometric middle, so
+#: it is within half a bucket (2.5%) of the exact value, and the accumulator stays small.
+LATENCY_RATIO = 1.05
+_LOG_RATIO = math.log(LATENCY_RATIO)
+
+
+def _latency_bucket(latency_ms: float) -> int:
+    return -1 if latency_ms <= 0 else math.floor(math.log(latency_ms) / _LOG_RATIO)
+
+
+def latency_quantile(histogram: dict[int, int], q: float) -> float | None:
+    """The q-quantile (0..1) of a latency histogram, or None when it is empty."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    rank, seen = q * total, 0
+    for bucket in sorted(histogram):
+        seen += histogram[bucket]
+        if seen >= rank:
+            return 0.0 if bucket < 0 else round(LATENCY_RATIO ** (bucket + 0.5), 3)
+    return None
+
+
+class _TurnCounts:
+    """Accumulator of CountTurnsFn: counters, conversation ids, latency histogram."""
+
+    __slots__ = ("counts", "conversations", "latency")
+
+    def __init__(self) -> None:
+        self.counts = [0] * len(COUNT_FIELDS)
+        self.conversations: set[str] = set()
+        self.latency: dict[int, int] = {}
+
 
 class CountTurnsFn(beam.CombineFn):
-    """Counts of ``COUNT_FIELDS`` over TurnFacts; the accumulator is a list in that order."""
+    """Counts of ``COUNT_FIELDS``, distinct conversations and latency quantiles over TurnFacts."""
+
+    def create_accumulator(self) -> _TurnCounts:
+        return _TurnCounts()
+
+    def add_input(self, acc: _TurnCounts, facts: TurnFacts) -> _TurnCounts:
+        c = acc.counts
+        c[0] += 1
+        c[_LABEL_INDEX[facts.refusal_label]] += 1
+        benign = facts.prompt_risk == "benign"
+        if facts.has_trigger:
+            c[5] += 1
+            if facts.refused:
+                c[6] += 1
+            if benign:
+                c[9] += 1
+                if facts.over_refusal_suspect:
+                    c[10] += 1
+        if benign:
+            c[7] += 1
+        if facts.over_refusal_suspect:
+            c[8] += 1
+        if facts.latency_ms is not None:
+            c[11] += 1
+            bucket = _latency_bucket(facts.latency_ms)
+            acc.latency[bucket] = acc.latency.get(bucket, 0) + 1
+        acc.conversations.add(facts.conversation_id)
+        return acc
+
+    def merge_accumulators(self, accumulators) -> _TurnCounts:
+        merged = self.create_accumulator()
+        for acc in accumulators:
+            for i, value in enumerate(acc.counts):
+                merged.counts[i] += value
+            merged.conversations |= acc.conversations
+            for bucket, n in acc.latency.items():
+                merged.latency[bucket] = merged.latency.get(bucket, 0) + n
+        return merged
+
+    def extract_output(self, acc: _TurnCounts) -> dict[str, int | float | None]:
+        out: dict[str, int | float | None] = dict(zip(COUNT_FIELDS, acc.counts))
+        out["n_conversations"] = len(acc.conversations)
+        out["latency_p50_ms"] = latency_quantile(acc.latency, 0.50)
+        out["latency_p90_ms"] = latency_quantile(acc.latency, 0.90)
+        out["latency_p99_ms"] = latency_quantile(acc.latency, 0.99)
+        return out
+
+
+class CountCuesFn(beam.CombineFn):
+    """(refused, benign_sense, suspect) flags of one cue's prompts -> [n, refused, benign, suspect]."""
 
     def create_accumulator(self) -> list[int]:
-        return [0] * len(COUNT_FIELDS)
+        return [0, 0, 0, 0]
 
-    def add_input(self, acc: list[int], facts: TurnFacts) -> list[int]:
+    def add_input(self, acc: list[int], flags: tuple[bool, bool, bool]) -> list[int]:
+        refused, benign, suspect = flags
         acc[0] += 1
-        acc[_LABEL_INDEX[facts.refusal_label]] += 1
-        if facts.has_trigger:
-            acc[5] += 1
-            if facts.refused:
-                acc[6] += 1
-        if facts.prompt_risk == "benign":
-            acc[7] += 1
-        if facts.over_refusal_suspect:
-            acc[8] += 1
+        acc[1] += refused
+        acc[2] += benign
+        acc[3] += suspect
         return acc
 
     def merge_accumulators(self, accumulators) -> list[int]:
-        merged = self.create_accumulator()
+        merged = [0, 0, 0, 0]
         for acc in accumulators:
             for i, value in enumerate(acc):
                 merged[i] += value
         return merged
 
-    def extract_output(self, acc: list[int]) -> dict[str, int]:
-        return dict(zip(COUNT_FIELDS, acc))
+    def extract_output(self, acc: list[int]) -> list[int]:
+        return acc
+
+
+class SampleRefusalsFn(beam.CombineFn):
+    """Bottom-k sample of refused turns, per reason: the ``k`` over-refusal suspects and the ``k``
+    other refusals with the smallest turn-id hash, and how many candidates each was drawn from.
+
+    Bottom-k by a hash is a uniform sample that is a function of the *set* of turns, not of their
+    order or of how bundles were merged, so a replay lands exactly what the first run landed.
+    """
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def create_accumulator(self) -> dict[str, tuple[int, list[SampleCandidate]]]:
+        return {"over_refusal_suspect": (0, []), "refusal": (0, [])}
+
+    def _keep(self, candidates) -> list[SampleCandidate]:
+        unique = {c.turn_id: c for c in candidates}  # a duplicated turn takes one slot
+        return heapq.nsmallest(self.k, unique.values(), key=lambda c: (c.rank, c.turn_id))
+
+    def add_input(self, acc, facts: TurnFacts):
+        if facts.sample is None:
+            return acc
+        reason = "over_refusal_suspect" if facts.over_refusal_suspect else "refusal"
+        n, kept = acc[reason]
+        acc[reason] = (n + 1, self._keep([*kept, facts.sample]))
+        return acc
+
+    def merge_accumulators(self, accumulators):
+        merged = self.create_accumulator()
+        for acc in accumulators:
+            for reason, (n, kept) in acc.items():
+                total, mine = merged[reason]
+                merged[reason] = (total + n, self._keep([*mine, *kept]))
+        return merged
+
+    def extract_output(self, acc):
+        return acc
 
 
 def to_window_aggregate(
-    key: tuple[str, str, str], counts: dict[str, int], win: window.IntervalWindow, timing: str, index: int
+    key: tuple[str, str, str], counts: dict, win: window.IntervalWindow, timing: str, index: int
 ) -> WindowAggregate:
     """Build the landed row for one fired pane."""
     model_version, feature, detector_version = key
@@ -89,6 +220,38 @@ def to_window_aggregate(
     )
 
 
+def to_cue_rows(key: tuple, counts: list[int], win: window.IntervalWindow) -> CueWindowAggregate:
+    model_version, feature, detector_version, cue, category = key
+    n, refused, benign, suspect = counts
+    return CueWindowAggregate(
+        window_start=win.start.to_utc_datetime(has_tz=True),
+        window_end=win.end.to_utc_datetime(has_tz=True),
+        model_version=model_version, feature=feature, detector_version=detector_version,
+        cue=cue, category=category, n_prompts=n, n_refused=refused, n_benign_sense=benign,
+        n_over_refusal_suspect=suspect, updated_at=datetime.now(timezone.utc),
+    )
+
+
+def to_sample_rows(key: tuple[str, str, str], sample: dict, win: window.IntervalWindow, k: int) -> list[ReviewSample]:
+    """Slots 0..k-1 hold over-refusal suspects, k..2k-1 other refusals."""
+    model_version, feature, detector_version = key
+    start, end, now = win.start.to_utc_datetime(has_tz=True), win.end.to_utc_datetime(has_tz=True), datetime.now(timezone.utc)
+    rows = []
+    for base, reason in ((0, "over_refusal_suspect"), (k, "refusal")):
+        n, kept = sample[reason]
+        for i, c in enumerate(kept):
+            rows.append(ReviewSample(
+                window_start=start, window_end=end, model_version=model_version, feature=feature,
+                detector_version=detector_version, slot=base + i, n_candidates=n, turn_id=c.turn_id,
+                conversation_id=c.conversation_id,
+                event_time=datetime.fromtimestamp(c.event_time_s, timezone.utc), reason=reason,
+                refusal_label=c.refusal_label, refusal_score=c.refusal_score, prompt_risk=c.prompt_risk,
+                prompt=c.prompt, response=c.response, evidence_json=c.evidence_json, cues_json=c.cues_json,
+                redacted=c.redacted, updated_at=now,
+            ))
+    return rows
+
+
 _TIMING = {0: "EARLY", 1: "ON_TIME", 2: "LATE", 3: "UNKNOWN"}
 
 
@@ -98,25 +261,52 @@ class _ToWindowAggregateFn(beam.DoFn):
         yield to_window_aggregate(key, counts, win, _TIMING.get(pane.timing, "UNKNOWN"), pane.index)
 
 
-class AggregateWindows(beam.PTransform):
-    """TurnFacts (event-time stamped) -> WindowAggregate rows, one per fired pane."""
+def _key(f: TurnFacts) -> tuple[str, str, str]:
+    return (f.model_version, f.feature, f.detector_version)
 
-    def __init__(self, window_seconds: int, allowed_lateness_seconds: int, early_firing_seconds: int) -> None:
+
+def _cue_flags(f: TurnFacts):
+    for cue in f.cues:
+        yield (*_key(f), cue.term, cue.category), (f.refused, cue.benign, f.over_refusal_suspect)
+
+
+class AggregateWindows(beam.PTransform):
+    """TurnFacts (event-time stamped) -> {"windows": WindowAggregate, "cues": CueWindowAggregate,
+    "samples": ReviewSample}, each a complete (accumulated) result per fired pane."""
+
+    def __init__(
+        self, window_seconds: int, allowed_lateness_seconds: int, early_firing_seconds: int, samples_per_window: int = 5
+    ) -> None:
         super().__init__()
         self.window_seconds = window_seconds
         self.allowed_lateness_seconds = allowed_lateness_seconds
         self.early_firing_seconds = early_firing_seconds
+        self.samples_per_window = samples_per_window
 
     def expand(self, facts):
-        return (
-            facts
-            | "WindowByEventTime" >> beam.WindowInto(
-                window.FixedWindows(self.window_seconds),
-                trigger=trigger.Repeatedly(trigger.AfterProcessingTime(self.early_firing_seconds)),
-                accumulation_mode=trigger.AccumulationMode.ACCUMULATING,
-                allowed_lateness=Duration(seconds=self.allowed_lateness_seconds),
-            )
-            | "KeyByModelFeatureDetector" >> beam.Map(lambda f: ((f.model_version, f.feature, f.detector_version), f))
+        k = self.samples_per_window
+        windowed = facts | "WindowByEventTime" >> beam.WindowInto(
+            window.FixedWindows(self.window_seconds),
+            trigger=trigger.Repeatedly(trigger.AfterProcessingTime(self.early_firing_seconds)),
+            accumulation_mode=trigger.AccumulationMode.ACCUMULATING,
+            allowed_lateness=Duration(seconds=self.allowed_lateness_seconds),
+        )
+        keyed = windowed | "KeyByModelFeatureDetector" >> beam.Map(lambda f: (_key(f), f))
+        windows = (
+            keyed
             | "CountPerKey" >> beam.CombinePerKey(CountTurnsFn())
             | "ToWindowAggregate" >> beam.ParDo(_ToWindowAggregateFn())
         )
+        cues = (
+            windowed
+            | "KeyByCue" >> beam.FlatMap(_cue_flags)
+            | "CountPerCue" >> beam.CombinePerKey(CountCuesFn())
+            | "ToCueWindow" >> beam.Map(lambda kv, win=beam.DoFn.WindowParam: to_cue_rows(kv[0], kv[1], win))
+        )
+        samples = (
+            keyed
+            | "OnlyRefused" >> beam.Filter(lambda kv: kv[1].sample is not None)
+            | "SamplePerKey" >> beam.CombinePerKey(SampleRefusalsFn(k))
+            | "ToReviewSamples" >> beam.FlatMap(lambda kv, win=beam.DoFn.WindowParam: to_sample_rows(kv[0], kv[1], win, k))
+        )
+        return {"windows": windows, "cues": cues, "samples": samples}

@@ -10,12 +10,15 @@ How it works
 - ``process`` polls a batch, claims each offset, and emits the record stamped with the turn's
   event time (read from the message; the Kafka timestamp if it has none); when the partition is
   caught up it asks to be resumed a moment later (self-checkpointing), which is what makes the
-  read unbounded. A turn already behind the watermark goes to the ``too_late`` output instead.
-- The watermark estimator is manual: it follows the newest message timestamp minus a holdback,
-  and when a partition is caught up it advances with the wall clock (minus the same holdback), so
-  an idle partition does not hold back the windows of the others. The streaming job sets the
-  holdback to the allowed lateness: a turn up to that much older than the newest one is still on
-  time for its window, which is how lateness is implemented on Prism (see pipelines/streaming.py).
+  read unbounded. A turn judged too late goes to the ``too_late`` output instead, and each poll
+  reports (topic, partition, first offset, next offset) on ``progress`` for the conservation check.
+- The watermark estimator is the partition's ``LatenessJudge`` (pipelines/lateness.py): a turn
+  more than the allowed lateness older than the newest arrival in its partition is too late, a
+  rule that depends only on the partition's order, so a replay after a crash and a backfill judge
+  every turn exactly as the first run did; its state travels with the restriction. The watermark
+  trails the newest arrival by the lateness (holding for turns just emitted) and, when the
+  partition is caught up, follows the wall clock, so an idle partition does not stall the others.
+  This is how lateness is implemented on Prism (see pipelines/streaming.py).
 - ``stop_at_end`` reads each partition up to the end offset it has when the read starts (backfill,
   tests); ``idle_stop_s`` ends a streaming read after that long with no new records (tests).
 """
@@ -31,17 +34,20 @@ from typing import Iterator, NamedTuple
 import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
-from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
 from apache_beam.metrics import Metrics
+from apache_beam.io.iobase import WatermarkEstimator
 from apache_beam.transforms.core import RestrictionProvider, WatermarkEstimatorProvider
 from apache_beam.utils.timestamp import Duration, Timestamp
 
+from pipelines.lateness import LatenessJudge
 from pipelines.parse import KafkaRecord
 
-__all__ = ["TOO_LATE", "TopicPartition", "ReadFromKafkaPartitions", "list_partitions", "next_watermark", "event_time_of"]
+__all__ = ["TOO_LATE", "PROGRESS", "TopicPartition", "ReadBounds", "ReadFromKafkaPartitions", "list_partitions", "event_time_of"]
 
-#: Tag of the read's second output: (KafkaRecord, watermark seconds) for turns behind the watermark.
+#: Tag of the read's second output: (KafkaRecord, threshold seconds) for turns judged too late.
 TOO_LATE = "too_late"
+#: Tag of the read's third output: (topic, partition, first offset, next offset) of each poll.
+PROGRESS = "progress"
 
 _UNBOUNDED = sys.maxsize
 
@@ -49,6 +55,19 @@ _UNBOUNDED = sys.maxsize
 class TopicPartition(NamedTuple):
     topic: str
     partition: int
+
+
+class ReadBounds(NamedTuple):
+    """Where a bounded read (backfill) starts and stops; None means the run's defaults.
+
+    Offsets are per partition (``{partition: offset}``, stop exclusive); times are Kafka
+    timestamps in epoch milliseconds, resolved to offsets with ``offsets_for_times``.
+    """
+
+    from_offsets: dict[int, int] | None = None
+    to_offsets: dict[int, int] | None = None
+    from_time_ms: int | None = None
+    to_time_ms: int | None = None
 
 
 def list_partitions(consumer_config: dict[str, str], topic: str, timeout_s: float = 30.0) -> list[TopicPartition]:
@@ -85,22 +104,6 @@ def event_time_of(value: bytes | None) -> float | None:
     return parsed.timestamp() if parsed.tzinfo is not None else None
 
 
-def next_watermark(
-    current: float | None, newest_ts: float | None, caught_up: bool, now: float, holdback_s: float
-) -> float | None:
-    """The partition's new watermark (seconds), or None to keep ``current``; never moves back.
-
-    It trails the newest message timestamp by ``holdback_s``; once the partition is caught up it
-    also advances with the wall clock, so an idle partition never stalls the others.
-    """
-    candidate = (newest_ts - holdback_s) if newest_ts is not None else None
-    if caught_up:
-        candidate = max(candidate if candidate is not None else now - holdback_s, now - holdback_s)
-    if candidate is None or (current is not None and candidate <= current):
-        return None
-    return candidate
-
-
 def _consumer(config: dict[str, str]):
     from confluent_kafka import Consumer
 
@@ -130,16 +133,35 @@ class _PartitionTracker(OffsetRestrictionTracker):
         return super().try_split(fraction_of_remainder)
 
 
-class _KafkaTimeWatermark(WatermarkEstimatorProvider):
-    def initial_estimator_state(self, element, restriction):
-        return None
+class _JudgeWatermarkEstimator(WatermarkEstimator):
+    """Reports a ``LatenessJudge``'s watermark; its state travels with the restriction, so a read
+    resumed after a checkpoint (in any worker) judges the next record exactly as this one would."""
 
-    def create_watermark_estimator(self, state):
-        return ManualWatermarkEstimator(state)
+    def __init__(self, judge: LatenessJudge) -> None:
+        self._judge = judge
+
+    # Called through Beam's thread-safe wrapper, which exposes methods only (and locks them
+    # against the runner reading the watermark from another thread).
+    def judge(self, arrival_s: float, event_s: float) -> float | None:
+        return self._judge.judge(arrival_s, event_s)
+
+    def advance(self, now_s: float, caught_up: bool) -> None:
+        self._judge.watermark(now_s, caught_up)
+
+    def observe_timestamp(self, timestamp) -> None:
+        pass  # the judge sees arrival and event times itself
+
+    def current_watermark(self):
+        reported = self._judge.reported
+        return None if reported is None else Timestamp.of(reported)
+
+    def get_estimator_state(self):
+        return self._judge.state
 
 
-class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
-    """Reads one partition; is its own RestrictionProvider (restrictions are offset ranges)."""
+class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvider):
+    """Reads one partition; is its own RestrictionProvider (restrictions are offset ranges) and its
+    own WatermarkEstimatorProvider (the estimator is the partition's ``LatenessJudge``)."""
 
     def __init__(
         self,
@@ -147,14 +169,16 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         read_from: str,
         stop_at_end: bool,
         idle_stop_s: float | None,
-        holdback_s: float,
+        allowed_lateness_s: float,
         poll_batch: int = 1000,
+        bounds: ReadBounds = ReadBounds(),
     ) -> None:
+        self.bounds = bounds
         self.consumer_config = consumer_config
         self.read_from = read_from
         self.stop_at_end = stop_at_end
         self.idle_stop_s = idle_stop_s
-        self.holdback_s = holdback_s
+        self.allowed_lateness_s = allowed_lateness_s
         self.poll_batch = poll_batch
         self.records = Metrics.counter("kafka_read", "records")
         self.too_late = Metrics.counter("conservation", "too_late")
@@ -166,12 +190,29 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         from confluent_kafka import TopicPartition as KTP
 
         consumer = _consumer(self.consumer_config)
+        b = self.bounds
         try:
             low, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), timeout=30)
+
+            def at_time(ms: int) -> int:
+                found = consumer.offsets_for_times([KTP(tp.topic, tp.partition, ms)], timeout=30)[0].offset
+                return high if found < 0 else found  # no message at or after ms: the end
+
+            start = low if self.read_from == "earliest" else high
+            if b.from_time_ms is not None:
+                start = at_time(b.from_time_ms)
+            if b.from_offsets and tp.partition in b.from_offsets:
+                start = b.from_offsets[tp.partition]
+            stop = high if self.stop_at_end else _UNBOUNDED
+            if b.to_time_ms is not None:
+                stop = at_time(b.to_time_ms)
+            if b.to_offsets and tp.partition in b.to_offsets:
+                stop = b.to_offsets[tp.partition]
         finally:
             consumer.close()
-        start = low if self.read_from == "earliest" else high
-        stop = high if self.stop_at_end else _UNBOUNDED
+        start = min(max(start, low), high)
+        if stop != _UNBOUNDED:
+            stop = min(stop, high)
         return OffsetRange(start, max(start, stop))
 
     def create_tracker(self, restriction: OffsetRange) -> OffsetRestrictionTracker:
@@ -182,6 +223,13 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
 
     def split(self, tp: TopicPartition, restriction: OffsetRange) -> Iterator[OffsetRange]:
         yield restriction  # one reader per partition; the runner may still checkpoint it
+
+    # -- WatermarkEstimatorProvider ----------------------------------------------------------------
+    def initial_estimator_state(self, element, restriction):
+        return (None, None)
+
+    def create_watermark_estimator(self, state):
+        return _JudgeWatermarkEstimator(LatenessJudge(self.allowed_lateness_s, tuple(state)))
 
     # -- DoFn ------------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -207,12 +255,24 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
             self._positions[tp] = offset
         return consumer
 
+    def _caught_up(self, consumer, tp: TopicPartition, got: int) -> bool:
+        """At the partition's end? (A short poll alone is not proof: a fetch may just be slow.)"""
+        if got >= self.poll_batch:
+            return False
+        from confluent_kafka import TopicPartition as KTP
+
+        position = self._positions.get(tp, 0)
+        _, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), cached=True)
+        if high is None or high < 0 or position < high:
+            _, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), timeout=5)
+        return position >= high
+
     @beam.DoFn.unbounded_per_element()
     def process(
         self,
         tp: TopicPartition,
         tracker=beam.DoFn.RestrictionParam(),
-        watermark=beam.DoFn.WatermarkEstimatorParam(_KafkaTimeWatermark()),
+        estimator=beam.DoFn.WatermarkEstimatorParam(),
     ):
         restriction = tracker.current_restriction()
         if restriction.start >= restriction.stop:
@@ -220,8 +280,7 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
         consumer = self._consumer_at(tp, restriction.start)
         messages = consumer.consume(num_messages=self.poll_batch, timeout=0.5)
         now = time.time()
-        batch: list[tuple[KafkaRecord, float]] = []
-        newest_ts: float | None = None
+        first_offset: int | None = None
         exhausted = False
         for msg in messages:
             err = msg.error()
@@ -235,36 +294,29 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider):
             if not tracker.try_claim(offset):
                 exhausted = True
                 break
+            first_offset = offset if first_offset is None else first_offset
             self._positions[tp] = offset + 1
             _, ts_ms = msg.timestamp()
-            ts = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
-            newest_ts = ts if newest_ts is None else max(newest_ts, ts)
+            arrival = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
             record = KafkaRecord(tp.topic, tp.partition, offset, ts_ms, msg.key(), msg.value())
-            batch.append((record, event_time_of(record.value) or ts))
-        if messages:
-            self._last_data[tp] = now
-        caught_up = len(messages) < self.poll_batch
-        # The watermark this call will report is settled before anything is emitted, so every
-        # record can be judged against it: one behind it would be dropped by Beam downstream
-        # without a trace, so it goes to the too-late output instead (exact: no downstream
-        # watermark passes the source's).
-        current = watermark.current_watermark()
-        current_s = None if current is None else current.micros / 1e6
-        advanced = next_watermark(current_s, newest_ts, caught_up, now, self.holdback_s)
-        if advanced is not None:
-            watermark.set_watermark(Timestamp.of(advanced))
-        reported = advanced if advanced is not None else current_s
-        for record, event_ts in batch:
+            event_ts = event_time_of(record.value) or arrival
             self.records.inc()
-            if reported is not None and event_ts < reported:
+            behind = estimator.judge(arrival, event_ts)
+            if behind is not None:
                 self.too_late.inc()
-                yield pvalue.TaggedOutput(TOO_LATE, (record, reported))
+                yield pvalue.TaggedOutput(TOO_LATE, (record, behind))
             else:
                 yield beam.window.TimestampedValue(record, event_ts)
+        if messages:
+            self._last_data[tp] = now
+        caught_up = not exhausted and self._caught_up(consumer, tp, len(messages))
+        estimator.advance(now, caught_up)  # reported to the runner through current_watermark()
+        if first_offset is not None:
+            yield pvalue.TaggedOutput(PROGRESS, (tp.topic, tp.partition, first_offset, self._positions[tp]))
         if exhausted:
             return
         stop = tracker.current_restriction().stop
-        if stop != _UNBOUNDED and self._positions[tp] >= stop:
+        if stop != _UNBOUNDED and self._positions.get(tp, restriction.start) >= stop:
             tracker.try_claim(stop)  # the range is exhausted: signal completion
             return
         if self.idle_stop_s is not None and caught_up:
@@ -287,24 +339,27 @@ class ReadFromKafkaPartitions(beam.PTransform):
         read_from: str = "earliest",
         stop_at_end: bool = False,
         idle_stop_s: float | None = None,
-        holdback_s: float = 10.0,
+        allowed_lateness_s: float = 10.0,
+        bounds: ReadBounds = ReadBounds(),
     ) -> None:
         super().__init__()
+        self.bounds = bounds
         self.consumer_config = consumer_config
         self.topic = topic
         self.read_from = read_from
         self.stop_at_end = stop_at_end
         self.idle_stop_s = idle_stop_s
-        self.holdback_s = holdback_s
+        self.allowed_lateness_s = allowed_lateness_s
 
     def expand(self, pbegin):
         partitions = list_partitions(self.consumer_config, self.topic)
         fn = _ReadPartitionFn(
-            self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.holdback_s
+            self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.allowed_lateness_s,
+            bounds=self.bounds,
         )
         read = (
             pbegin
             | "ListPartitions" >> beam.Create(partitions)
-            | "ReadPartition" >> beam.ParDo(fn).with_input_types(TopicPartition).with_outputs(TOO_LATE, main="records")
+            | "ReadPartition" >> beam.ParDo(fn).with_input_types(TopicPartition).with_outputs(TOO_LATE, PROGRESS, main="records")
         )
-        return {"records": read.records, "too_late": read[TOO_LATE]}
+        return {"records": read.records, "too_late": read[TOO_LATE], "progress": read[PROGRESS]}

@@ -35,10 +35,7 @@ class _UpsertFn(beam.DoFn):
 
     def finish_bundle(self) -> None:
         if self._buffer:
-            if self.table == "refusal_windows":
-                self._store.upsert_windows(self._buffer)
-            else:
-                self._store.upsert(self.table, self._buffer)
+            self._store.upsert(self.table, self._buffer)
             self.landed.inc(len(self._buffer))
             self._buffer = []
 
@@ -46,8 +43,9 @@ class _UpsertFn(beam.DoFn):
 class LandRows(beam.PTransform):
     """Rows of one of ``schemas.TABLES`` -> that table, upserted on its primary key.
 
-    For ``refusal_windows`` a newer pane replaces an older one; ``dead_letters`` and
-    ``too_late_turns`` are keyed by (topic, partition, offset), so a replayed record is stored once.
+    Each table's merge rule (``schemas.MERGE``) decides: a window's newer, larger pane replaces the
+    stored row; ``dead_letters`` and ``too_late_turns`` are keyed by (topic, partition, offset), so
+    a replayed record is stored once; ``source_progress`` widens the offset range read.
     """
 
     def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:

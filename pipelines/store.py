@@ -8,7 +8,12 @@ dashboard open only that snapshot, read-only: they never block the pipeline and 
 by it, at the price of seeing data up to ``publish_every_seconds`` old.
 
 Rows are upserted on their primary key, so a later pane of a window replaces the earlier one and
-a replayed batch does not double-count.
+a replayed batch does not double-count. How a new row meets the stored one is the table's merge
+rule (``schemas.MERGE``): aggregate rows replace only when their count did not shrink, so after a
+crash the re-read's partial panes never overwrite a complete window with a smaller one.
+
+A batch is one DuckDB transaction: a process killed in the middle leaves the batch unapplied,
+never half-applied (DuckDB's write-ahead log is replayed or discarded on the next open).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from schemas import TABLES, DeadLetter, TransientError, WindowAggregate, create_table_sql
+from schemas import MERGE, TABLES, DeadLetter, TransientError, WindowAggregate, create_table_sql
 
 __all__ = ["AggregateStore", "writer_for", "close_all_writers", "open_snapshot", "SnapshotMissingError"]
 
@@ -58,15 +63,23 @@ class AggregateStore:
         """Insert or replace ``rows`` (models of ``table``'s row type) in one transaction.
 
         Rows go in as one DataFrame (``executemany`` manages ~120 rows/s; this, tens of thousands).
-        Within a batch the last row for a primary key wins, as a later write would.
+        Within a batch rows meet each other by the same merge rule as they meet the stored ones.
         """
         if not rows:
             return 0
         model, key = TABLES[table]
         columns = list(model.model_fields)
+        rule = MERGE[table]
+        grows = rule.split(":", 1)[1] if rule.startswith("grows:") else None
         latest: dict[tuple, BaseModel] = {}
         for row in rows:
-            latest[tuple(getattr(row, k) for k in key)] = row
+            k = tuple(getattr(row, c) for c in key)
+            if rule == "range" and k in latest:
+                prev = latest[k]
+                row = row.model_copy(update={"start_offset": min(prev.start_offset, row.start_offset),
+                                             "next_offset": max(prev.next_offset, row.next_offset)})
+            if grows is None or k not in latest or getattr(row, grows) >= getattr(latest[k], grows):
+                latest[k] = row
         frame = pd.DataFrame(
             [[_utc(getattr(row, c)) for c in columns] for row in latest.values()], columns=columns
         )
@@ -74,9 +87,7 @@ class AggregateStore:
             self._con.register("rm_upsert_rows", frame)
             self._con.execute("BEGIN TRANSACTION")
             try:
-                self._con.execute(
-                    f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM rm_upsert_rows"
-                )
+                self._con.execute(_merge_sql(table, columns, key))
                 self._con.execute("COMMIT")
             except Exception:
                 self._con.execute("ROLLBACK")
@@ -87,13 +98,8 @@ class AggregateStore:
         return len(latest)
 
     def upsert_windows(self, rows: Sequence[WindowAggregate]) -> int:
-        """Land window aggregates; for one key and window only the newest pane is kept."""
-        newest: dict[tuple, WindowAggregate] = {}
-        for row in rows:
-            key = (row.window_start, row.model_version, row.feature, row.detector_version)
-            if key not in newest or row.pane_index >= newest[key].pane_index:
-                newest[key] = row
-        return self.upsert("refusal_windows", list(newest.values()))
+        """Land window aggregates (a window's row is replaced by any pane that is not smaller)."""
+        return self.upsert("refusal_windows", rows)
 
     def insert_dead_letters(self, rows: Iterable[DeadLetter]) -> int:
         return self.upsert("dead_letters", list(rows))
@@ -128,6 +134,26 @@ class AggregateStore:
             self.publish()
         with self._lock:
             self._con.close()
+
+
+def _merge_sql(table: str, columns: list[str], key: tuple[str, ...]) -> str:
+    """INSERT ... ON CONFLICT for the table's merge rule (identifiers come from our schemas only)."""
+    cols = ", ".join(columns)
+    insert = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rm_upsert_rows ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+    rule = MERGE[table]
+    others = [c for c in columns if c not in key]
+    if rule == "range":
+        sets = [
+            "start_offset = least(start_offset, excluded.start_offset)",
+            "next_offset = greatest(next_offset, excluded.next_offset)",
+            *(f"{c} = excluded.{c}" for c in others if c not in ("start_offset", "next_offset")),
+        ]
+        return insert + ", ".join(sets)
+    update = insert + ", ".join(f"{c} = excluded.{c}" for c in others)
+    if rule.startswith("grows:"):
+        column = rule.split(":", 1)[1]
+        return f"{update} WHERE excluded.{column} >= {table}.{column}"
+    return update
 
 
 def _utc(value: object) -> object:

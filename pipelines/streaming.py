@@ -1,55 +1,72 @@
 """The unbounded job: Kafka turns -> validated -> classified -> windowed counts -> DuckDB.
 
-    records, too_late = ReadTurnsTopic  (kafka_source: one restriction per partition, turns
-                                        behind the watermark apart; or kafka_source_xlang)
-    turns, dead_letters = ParseTurns    (parse: pydantic validation, reason per bad record)
+    records, too_late, progress = ReadTurns   (kafka_source: one restriction per partition, too-late
+                                             turns apart (pipelines/lateness.py); kafka_source_xlang;
+                                             or files_source for a backfill from JSON Lines)
+    progress -> source_progress                (offsets read, for the conservation check)
+    turns, dead_letters = ParseTurns           (parse: pydantic validation, reason per bad record)
     too_late -> ParseTooLateTurns -> too_late_turns   (counted per key, never dropped silently)
     dead_letters -> dead_letters table + dead-letter topic
-    turns -> ClassifyTurns -> AggregateWindows -> refusal_windows
+    turns -> ClassifyTurns -> AggregateWindows -> refusal_windows, cue_windows, review_samples
 
 ``run`` only wires source, named transforms and sinks from plain values of ``Settings``; each
-transform is unit-tested on its own with ``beam.Create`` / ``TestStream``.
+transform is unit-tested on its own with ``beam.Create`` / ``TestStream``. The live job
+(``refusal-monitor run``) and a backfill (``refusal-monitor backfill``: a bounded range of the
+topic, or files) are this same pipeline with a different ``RunMode``.
 
-Run it with ``refusal-monitor run`` (or ``python -m pipelines.streaming``).
+Restart after a crash: the read starts again at the earliest retained offset (``RM_READ_FROM``)
+and the lateness rule depends only on each partition's order, so the re-read recomputes every
+window exactly; the store's merge rule keeps the complete rows landed before the crash until the
+re-read's panes have caught up with them (docs/streaming.md).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.aggregate import AggregateWindows
 from pipelines.classify import ClassifyTurns
-from pipelines.kafka_source import ReadFromKafkaPartitions
+from pipelines.kafka_source import ReadBounds, ReadFromKafkaPartitions
 from pipelines.landing import LandRows, PublishDeadLetters
 from pipelines.parse import ParseTooLateTurns, ParseTurns
 from pipelines.store import close_all_writers
-from schemas import ConfigurationError, Settings
+from schemas import ConfigurationError, Settings, SourceProgress
 
-__all__ = ["RunMode", "read_turns_topic", "build_pipeline", "beam_options", "run"]
+__all__ = ["RunMode", "read_turns", "build_pipeline", "beam_options", "run", "to_source_progress"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RunMode:
-    """How long the read goes on: forever (default), to the topic's current end, or until idle."""
+    """What the run reads and how long: forever (default), to the topic's current end, until idle,
+    a bounded range of the topic (``bounds``), or JSON Lines ``files`` instead of the topic."""
 
     stop_at_end: bool = False
     idle_stop_s: float | None = None
+    bounds: ReadBounds = field(default_factory=ReadBounds)
+    files: tuple[Path, ...] = ()
+    publish_dead_letters: bool = True  # a backfill keeps them in the store only: the live run already published them
 
 
-def read_turns_topic(settings: Settings, mode: RunMode) -> beam.PTransform:
-    """The configured Kafka read: Python splittable DoFn (default) or Beam Java KafkaIO."""
+def read_turns(settings: Settings, mode: RunMode) -> beam.PTransform:
+    """The configured read: files (backfill), the Python Kafka read (default) or Beam Java KafkaIO."""
+    if mode.files:
+        from pipelines.files_source import ReadJsonLinesFiles
+
+        return ReadJsonLinesFiles(list(mode.files), source_lateness_seconds(settings))
     consumer = {**settings.kafka_client_config(), "group.id": settings.consumer_group}
     if settings.kafka_read_path == "xlang":
         from pipelines.kafka_source_xlang import ReadFromKafkaJava
 
-        if mode.idle_stop_s is not None:
-            raise ConfigurationError("the xlang read path cannot stop when idle; use --to-end or the python read path")
+        if mode.idle_stop_s is not None or mode.bounds != ReadBounds():
+            raise ConfigurationError("the xlang read path cannot stop when idle or read a range; use the python read path")
         return _NoTooLateOutput(ReadFromKafkaJava(
             consumer, settings.topic_turns, f"127.0.0.1:{settings.expansion_port}",
             read_from=settings.read_from, stop_at_end=mode.stop_at_end,
@@ -57,7 +74,7 @@ def read_turns_topic(settings: Settings, mode: RunMode) -> beam.PTransform:
     return ReadFromKafkaPartitions(
         consumer, settings.topic_turns, read_from=settings.read_from,
         stop_at_end=mode.stop_at_end, idle_stop_s=mode.idle_stop_s,
-        holdback_s=source_holdback_seconds(settings),
+        allowed_lateness_s=source_lateness_seconds(settings), bounds=mode.bounds,
     )
 
 
@@ -72,11 +89,12 @@ class _NoTooLateOutput(beam.PTransform):
     def expand(self, pbegin):
         records = pbegin | "Read" >> self._read
         none = pbegin | "NoTooLate" >> beam.Create([])
-        return {"records": records, "too_late": none}
+        no_progress = pbegin | "NoProgress" >> beam.Create([])
+        return {"records": records, "too_late": none, "progress": no_progress}
 
 
-def source_holdback_seconds(settings: Settings) -> float:
-    """How far the Python read holds its watermark behind the newest data (= allowed lateness).
+def source_lateness_seconds(settings: Settings) -> float:
+    """The lateness the Python read judges by and holds its watermark back by.
 
     Prism (2.73) fires no pane at all for a processing-time trigger on windows with an allowed
     lateness (docs/decisions/kafka-read.md), so on the Python read path lateness is implemented at
@@ -98,20 +116,37 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
     kafka = settings.kafka_client_config()
     store, snapshot, every = settings.store_file.resolve(), settings.snapshot_file.resolve(), settings.publish_every_seconds
 
-    read = p | "ReadTurnsTopic" >> read_turns_topic(settings, mode)
+    read = p | "ReadTurns" >> read_turns(settings, mode)
+    _ = (
+        read["progress"]
+        | "ToSourceProgress" >> beam.MapTuple(to_source_progress)
+        | "LandSourceProgress" >> LandRows("source_progress", store, snapshot, every)
+    )
     parsed = read["records"] | "ParseTurns" >> ParseTurns()
     late = read["too_late"] | "ParseTooLateTurns" >> ParseTooLateTurns()
     dead_letters = (parsed["dead_letters"], late["dead_letters"]) | "AllDeadLetters" >> beam.Flatten()
     _ = dead_letters | "LandDeadLetters" >> LandRows("dead_letters", store, snapshot, every)
-    _ = dead_letters | "PublishDeadLetters" >> PublishDeadLetters(kafka, settings.topic_dead_letter)
+    if mode.publish_dead_letters:
+        _ = dead_letters | "PublishDeadLetters" >> PublishDeadLetters(kafka, settings.topic_dead_letter)
     _ = late["too_late"] | "LandTooLateTurns" >> LandRows("too_late_turns", store, snapshot, every)
-    _ = (
+    aggregates = (
         parsed["turns"]
-        | "ClassifyTurns" >> ClassifyTurns()
+        | "ClassifyTurns" >> ClassifyTurns(settings.store_raw_text)
         | "AggregateWindows" >> AggregateWindows(
-            settings.window_seconds, window_lateness_seconds(settings), settings.early_firing_seconds
+            settings.window_seconds, window_lateness_seconds(settings), settings.early_firing_seconds,
+            settings.samples_per_window,
         )
-        | "LandAggregates" >> LandRows("refusal_windows", store, snapshot, every)
+    )
+    _ = aggregates["windows"] | "LandAggregates" >> LandRows("refusal_windows", store, snapshot, every)
+    _ = aggregates["cues"] | "LandCueAggregates" >> LandRows("cue_windows", store, snapshot, every)
+    _ = aggregates["samples"] | "LandReviewSamples" >> LandRows("review_samples", store, snapshot, every)
+
+
+def to_source_progress(topic: str, partition: int, start: int, next_offset: int) -> SourceProgress:
+    """The landed row for one poll's progress report."""
+    return SourceProgress(
+        source_topic=topic, source_partition=partition, start_offset=start, next_offset=next_offset,
+        updated_at=datetime.now(timezone.utc),
     )
 
 

@@ -3,7 +3,18 @@
 This package imports nothing else of the project, so anything may import it.
 """
 
-from schemas.aggregates import TABLES, DeadLetter, PaneTiming, TooLateTurn, WindowAggregate, create_table_sql
+from schemas.aggregates import (
+    MERGE,
+    TABLES,
+    CueWindowAggregate,
+    DeadLetter,
+    PaneTiming,
+    ReviewSample,
+    SourceProgress,
+    TooLateTurn,
+    WindowAggregate,
+    create_table_sql,
+)
 from schemas.chat_turn import MAX_TEXT_CHARS, ChatTurn, FinishReason, describe_validation_error, parse_turn
 from schemas.errors import (
     ConfigurationError,
@@ -18,6 +29,10 @@ from schemas.settings import Settings, load_settings
 __all__ = [
     "ChatTurn",
     "ConfigurationError",
+    "CueWindowAggregate",
+    "MERGE",
+    "ReviewSample",
+    "SourceProgress",
     "DeadLetter",
     "FinishReason",
     "InfraError",

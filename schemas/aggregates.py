@@ -15,7 +15,19 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 
 from schemas.quality import QualityResult
 
-__all__ = ["WindowAggregate", "DeadLetter", "TooLateTurn", "PaneTiming", "TABLES", "create_table_sql"]
+__all__ = [
+    "WindowAggregate",
+    "CueWindowAggregate",
+    "ReviewSample",
+    "SampleReason",
+    "DeadLetter",
+    "TooLateTurn",
+    "SourceProgress",
+    "PaneTiming",
+    "TABLES",
+    "MERGE",
+    "create_table_sql",
+]
 
 PaneTiming = Literal["EARLY", "ON_TIME", "LATE", "UNKNOWN"]
 
@@ -39,9 +51,75 @@ class WindowAggregate(BaseModel):
     n_refused_with_trigger: NonNegativeInt = Field(description="Full or partial refusals among n_with_trigger.")
     n_benign_prompt: NonNegativeInt = Field(description="Turns whose prompt the trigger detector judged benign.")
     n_over_refusal_suspect: NonNegativeInt = Field(description="Full or partial refusals of benign-judged prompts.")
+    n_benign_with_trigger: NonNegativeInt = Field(description="Benign-judged prompts that have a trigger cue.")
+    n_suspect_with_trigger: NonNegativeInt = Field(description="Over-refusal suspects among n_benign_with_trigger.")
+    n_conversations: NonNegativeInt = Field(description="Distinct conversation ids among the window's turns.")
+    n_with_latency: NonNegativeInt = Field(default=0, description="Turns that carry latency_ms.")
+    latency_p50_ms: float | None = Field(default=None, description="Median latency (log-histogram, within 2.5%).")
+    latency_p90_ms: float | None = Field(default=None, description="90th percentile latency, same histogram.")
+    latency_p99_ms: float | None = Field(default=None, description="99th percentile latency, same histogram.")
     pane_timing: PaneTiming = Field(description="Beam pane that produced this version of the row.")
     pane_index: int = Field(description="Beam pane index; grows with every firing of the window.")
     updated_at: AwareDatetime = Field(description="Processing time the row was landed.")
+
+
+class CueWindowAggregate(BaseModel):
+    """Counts for one trigger cue in one window and key; a row of ``cue_windows``.
+
+    A prompt with the same cue twice counts once; a prompt with two cues counts under each.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    model_version: str
+    feature: str
+    detector_version: str
+    cue: str = Field(description="The cue's normalised term, e.g. 'kill'.")
+    category: str = Field(description="The cue's category, e.g. 'violence'.")
+    n_prompts: NonNegativeInt = Field(description="Turns whose prompt has this cue.")
+    n_refused: NonNegativeInt = Field(description="Full or partial refusals among them.")
+    n_benign_sense: NonNegativeInt = Field(description="Of n_prompts, those where the cue was judged benign.")
+    n_over_refusal_suspect: NonNegativeInt = Field(description="Over-refusal suspects among n_prompts.")
+    updated_at: AwareDatetime
+
+
+SampleReason = Literal["over_refusal_suspect", "refusal"]
+
+
+class ReviewSample(BaseModel):
+    """One sampled turn behind a window's numbers, for people to read and label; a row of
+    ``review_samples``.
+
+    Per window and key the pipeline keeps the ``slots`` refused turns whose turn-id hash is
+    smallest (bottom-k sampling): a uniform sample that is the same whatever the order or the
+    restarts, so a replay lands exactly the rows it replaces. Texts are redacted unless the
+    ``store_raw_text`` setting says otherwise (``redacted`` records which).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    model_version: str
+    feature: str
+    detector_version: str
+    slot: NonNegativeInt = Field(description="Rank of the turn in the window's sample (0 = smallest hash).")
+    n_candidates: NonNegativeInt = Field(description="Refused turns the sample was drawn from.")
+    turn_id: str
+    conversation_id: str
+    event_time: AwareDatetime
+    reason: SampleReason
+    refusal_label: str
+    refusal_score: float
+    prompt_risk: str
+    prompt: str
+    response: str
+    evidence_json: str = Field(description="The detector's evidence spans (JSON list; offsets into the raw response).")
+    cues_json: str = Field(description="The trigger cues (JSON list, with category, sense and span).")
+    redacted: bool = Field(description="True when prompt and response went through redaction.")
+    updated_at: AwareDatetime
 
 
 class DeadLetter(BaseModel):
@@ -77,6 +155,24 @@ class TooLateTurn(BaseModel):
     received_at: AwareDatetime
 
 
+class SourceProgress(BaseModel):
+    """How far the pipeline has read one source partition; a row of ``source_progress``.
+
+    With the other tables it proves conservation: every record read is in an aggregate
+    (``n_turns``), a dead letter or a too-late row (``pipelines.conservation``). Records read
+    = next_offset - start_offset, as offsets of a topic without transactions or compaction are
+    contiguous.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    source_topic: str
+    source_partition: int
+    start_offset: NonNegativeInt = Field(description="Lowest offset any run's read claimed.")
+    next_offset: NonNegativeInt = Field(description="One past the highest offset read.")
+    updated_at: AwareDatetime
+
+
 _DUCKDB_TYPES: dict[type, str] = {
     bool: "BOOLEAN",  # before int: bool is a subclass of int
     int: "BIGINT",
@@ -107,9 +203,31 @@ def _duckdb_type(annotation: object) -> tuple[str, bool]:
 # table name -> (row model, primary key columns)
 TABLES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "refusal_windows": (WindowAggregate, ("window_start", "model_version", "feature", "detector_version")),
+    "cue_windows": (
+        CueWindowAggregate,
+        ("window_start", "model_version", "feature", "detector_version", "cue", "category"),
+    ),
+    "review_samples": (ReviewSample, ("window_start", "model_version", "feature", "detector_version", "slot")),
     "dead_letters": (DeadLetter, ("source_topic", "source_partition", "source_offset")),
     "too_late_turns": (TooLateTurn, ("source_topic", "source_partition", "source_offset")),
+    "source_progress": (SourceProgress, ("source_topic", "source_partition")),
     "quality_results": (QualityResult, ("run_id", "suite", "expectation")),
+}
+
+
+#: How a landed row meets the stored row with the same key. "replace": the new row wins.
+#: "grows:<column>": the new row wins only if that count is not smaller: panes accumulate, so
+#: within a run counts only grow, and after a restart the re-read's partial panes of a window
+#: never overwrite the complete count landed before the crash (the final pane catches up).
+#: "range": offsets widen (start = least, next = greatest).
+MERGE: dict[str, str] = {
+    "refusal_windows": "grows:n_turns",
+    "cue_windows": "grows:n_prompts",
+    "review_samples": "grows:n_candidates",
+    "source_progress": "range",
+    "dead_letters": "replace",
+    "too_late_turns": "replace",
+    "quality_results": "replace",
 }
 
 

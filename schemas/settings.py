@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.alerts import AlertSettings
 from schemas.quality import QualityThresholds
 
 __all__ = ["Settings", "load_settings"]
@@ -81,6 +82,14 @@ class Settings(BaseSettings):
         description="RM_EXPANSION_PORT: local Beam Java expansion service (and Java worker pool) for the xlang read path.",
     )
     expansion_heap: str = Field(default="1g", description="RM_EXPANSION_HEAP: its JVM heap (-Xmx), shared by the Java workers.")
+    samples_per_window: int = Field(
+        default=5, ge=0, le=100,
+        description="RM_SAMPLES_PER_WINDOW: review samples kept per window and key, for each of over-refusal suspects and other refusals.",
+    )
+    store_raw_text: bool = Field(
+        default=False,
+        description="RM_STORE_RAW_TEXT: keep sampled prompts and responses unredacted (default: e-mails, phones, cards, IPs and secrets are masked).",
+    )
     runner: Literal["prism", "direct"] = Field(default="prism", description="RM_RUNNER: Beam runner for `run`.")
     beam_version: str = Field(default="2.73.0", description="RM_BEAM_VERSION: must equal the installed apache-beam.")
 
@@ -110,6 +119,23 @@ class Settings(BaseSettings):
     )
     quality_store_path: Path | None = Field(
         default=None, description="RM_QUALITY_STORE_PATH: the checker's own DuckDB file; default RM_HOME/quality.duckdb."
+    )
+
+    # --- alert engine (refusal-monitor alerts; docs/alerts.md) ---------------------------------
+    alerts: AlertSettings = Field(
+        default_factory=AlertSettings,
+        description="RM_ALERTS__<FIELD>: alert engine thresholds and sinks, e.g. RM_ALERTS__WEBHOOK_URL=https://hooks.slack.com/...",
+    )
+    alerts_store_path: Path | None = Field(
+        default=None, description="RM_ALERTS_STORE_PATH: the alert engine's own DuckDB file; default RM_HOME/alerts.duckdb."
+    )
+
+    # --- review labels and weekly reports (the dashboard; docs/dashboard.md) --------------------------
+    reviews_store_path: Path | None = Field(
+        default=None, description="RM_REVIEWS_STORE_PATH: reviewers' labels of sampled turns (DuckDB); default RM_HOME/reviews.duckdb."
+    )
+    reports_dir: Path | None = Field(
+        default=None, description="RM_REPORTS_DIR: where `refusal-monitor report` writes; default RM_HOME/reports."
     )
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from pipelines.generator import GeneratorConfig, generate_records, produce
 from pipelines.sql import run_query
 from pipelines.streaming import RunMode, run
 from schemas import parse_turn
+from tests.integration.recompute import assert_same_tables, landed as landed_tables, read_topic, recompute
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +40,7 @@ def expected_windows(records) -> dict[tuple, dict[str, int]]:
         start = int(turn.timestamp.timestamp()) // WINDOW * WINDOW
         key = (start, facts.model_version, facts.feature, facts.detector_version)
         acc[key] = fn.add_input(acc[key], facts)
-    return {k: fn.extract_output(v) for k, v in acc.items()}
+    return {k: {f: fn.extract_output(v)[f] for f in COUNT_FIELDS} for k, v in acc.items()}
 
 
 def landed_windows(snapshot) -> dict[tuple, dict[str, int]]:
@@ -88,6 +89,11 @@ def test_known_turns_are_counted_exactly_once(read_path, topic_settings, prism_p
     landed = landed_windows(settings.snapshot_file)
     assert landed == expected
     assert sum(v["n_turns"] for v in landed.values()) == 600 - n_bad
+    if read_path == "python":  # every table, and the records read, against the batch truth
+        truth = recompute(read_topic(settings), WINDOW, settings.allowed_lateness_seconds, settings.samples_per_window)
+        got = landed_tables(settings.snapshot_file)
+        assert_same_tables(got, truth)
+        assert truth["cues"] and truth["samples"], "the scenario has cues and refusals to sample"
 
     cols, rows = run_query(settings.snapshot_file, "SELECT source_offset, error_field, reason FROM dead_letters")
     assert len(rows) == n_bad

@@ -96,3 +96,28 @@ def test_bad_sql_is_a_clear_error(store):
 def test_format_table():
     text = format_table(["a", "bb"], [(1, None), (22, "x")])
     assert text.splitlines() == ["a   bb", "--  ----", "1   NULL", "22  x", "(2 rows)"]
+
+
+def test_a_replayed_partial_pane_never_shrinks_a_complete_window(store):
+    """After a crash the re-read starts each window again from zero: its early panes are smaller
+    than what was landed before, and must not replace it; the final pane (as large) does."""
+    store.upsert_windows([_row(n_turns=40, n_full_refusal=4, pane_index=6)])
+    store.upsert_windows([_row(n_turns=12, n_full_refusal=1, pane_index=0)])  # restarted run, early pane
+    store.publish()
+    assert run_query(store.snapshot, "SELECT n_turns, n_full_refusal FROM refusal_windows")[1] == [(40, 4)]
+    store.upsert_windows([_row(n_turns=40, n_full_refusal=4, pane_index=3, pane_timing="ON_TIME")])
+    store.publish()
+    assert run_query(store.snapshot, "SELECT n_turns, pane_index, pane_timing FROM refusal_windows")[1] == [(40, 3, "ON_TIME")]
+
+
+def test_source_progress_widens_the_offset_range(store):
+    from schemas import SourceProgress
+
+    def progress(start, nxt):
+        return SourceProgress(source_topic="t", source_partition=0, start_offset=start, next_offset=nxt,
+                              updated_at=utc(2026, 11, 20, 10, 0))
+
+    store.upsert("source_progress", [progress(10, 50)])
+    store.upsert("source_progress", [progress(0, 20), progress(20, 30)])  # a re-read from the start
+    store.publish()
+    assert run_query(store.snapshot, "SELECT start_offset, next_offset FROM source_progress")[1] == [(0, 50)]

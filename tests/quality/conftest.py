@@ -26,7 +26,9 @@ def window_row(start: datetime, model_version: str, feature: str, n_turns: int, 
         feature=feature, detector_version="d1", n_turns=n_turns, n_full_refusal=full, n_partial_refusal=partial,
         n_clarification=clar, n_compliance=n_turns - full - partial - clar, n_with_trigger=with_trigger,
         n_refused_with_trigger=refused_with_trigger, n_benign_prompt=n_turns - 2,
-        n_over_refusal_suspect=min(refused_with_trigger, 2), pane_timing="ON_TIME", pane_index=1,
+        n_over_refusal_suspect=min(refused_with_trigger, 2), n_benign_with_trigger=with_trigger // 2,
+        n_suspect_with_trigger=min(refused_with_trigger, 2, with_trigger // 2), n_conversations=max(1, n_turns // 3),
+        pane_timing="ON_TIME", pane_index=1,
         updated_at=start + timedelta(seconds=WINDOW_S + 5),
     )
     row.update(overrides)
@@ -61,3 +63,15 @@ def store(tmp_path: Path, series_start: datetime):
     s.publish()
     yield s
     s.close()
+
+
+def force_windows(store, rows: list[WindowAggregate]) -> None:
+    """Overwrite window rows whatever their counts: simulates a corrupted store for the checks
+    (the store itself never lets a smaller pane replace a larger one)."""
+    with store._lock:
+        for r in rows:
+            store._con.execute(
+                "DELETE FROM refusal_windows WHERE window_start = ? AND model_version = ? AND feature = ? AND detector_version = ?",
+                [r.window_start, r.model_version, r.feature, r.detector_version],
+            )
+    store.upsert_windows(rows)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from pipelines.quality.run import check_aggregates
-from tests.quality.conftest import KEYS, N_WINDOWS, WINDOW_S, clean_series, window_row
+from tests.quality.conftest import KEYS, N_WINDOWS, WINDOW_S, clean_series, force_windows, window_row
 
 ALL_WINDOW_EXPECTATIONS = 19
 ALL_VOLUME_EXPECTATIONS = 1
@@ -35,7 +35,7 @@ def test_clean_store_passes_everything(store, now):
 
 def test_a_rate_above_one_fails_the_rate_and_the_suspect_bounds(store, now, series_start):
     start = series_start + timedelta(seconds=5 * WINDOW_S)
-    store.upsert_windows([window_row(start, *KEYS[0], n_turns=40, n_over_refusal_suspect=50, pane_index=9)])
+    force_windows(store, [window_row(start, *KEYS[0], n_turns=40, n_over_refusal_suspect=50, pane_index=9)])
     results = _check(store, now)
     assert _failed(results) == {
         "windows.over_refusal_rate_in_0_1",
@@ -50,7 +50,7 @@ def test_a_rate_above_one_fails_the_rate_and_the_suspect_bounds(store, now, seri
 def test_class_counts_that_do_not_sum_to_turns_fail_only_the_sum(store, now, series_start):
     start = series_start + timedelta(seconds=3 * WINDOW_S)
     good = window_row(start, *KEYS[1], n_turns=50)
-    store.upsert_windows([window_row(start, *KEYS[1], n_turns=50, n_compliance=good.n_compliance + 3, pane_index=9)])
+    force_windows(store, [window_row(start, *KEYS[1], n_turns=50, n_compliance=good.n_compliance + 3, pane_index=9)])
     results = _check(store, now)
     assert _failed(results) == {"windows.class_counts_sum_to_turns"}
     assert next(r for r in results if r.expectation == "windows.class_counts_sum_to_turns").unexpected_count == 1
@@ -96,7 +96,7 @@ def test_a_duplicated_window_key_fails_uniqueness(store, now, series_start, vari
 
 def test_a_window_of_the_wrong_length_fails_the_length_check(store, now, series_start):
     start = series_start + timedelta(seconds=2 * WINDOW_S)
-    store.upsert_windows([window_row(start, *KEYS[2], n_turns=60, window_end=start + timedelta(seconds=60), pane_index=9)])
+    force_windows(store, [window_row(start, *KEYS[2], n_turns=60, window_end=start + timedelta(seconds=60), pane_index=9)])
     assert _failed(_check(store, now)) == {"windows.length_equals_window_size"}
 
 
@@ -104,7 +104,7 @@ def test_a_volume_collapse_fails_the_volume_band(store, now, series_start):
     # the last three closed windows of one key drop to 2 turns (a partial logging outage)
     rows = [window_row(series_start + timedelta(seconds=i * WINDOW_S), *KEYS[1], n_turns=2, pane_index=9)
             for i in range(N_WINDOWS - 4, N_WINDOWS - 1)]
-    store.upsert_windows(rows)
+    force_windows(store, rows)
     results = _check(store, now)
     assert _failed(results) == {"volume.within_band_of_trailing_median"}
     volume = next(r for r in results if r.expectation == "volume.within_band_of_trailing_median")
@@ -138,7 +138,7 @@ def test_a_duplicated_stream_fails_the_volume_band(store, now, series_start):
 
 def test_the_still_filling_newest_window_is_not_judged_for_volume(store, now, series_start):
     i = N_WINDOWS - 1
-    store.upsert_windows([window_row(series_start + timedelta(seconds=i * WINDOW_S), *KEYS[0], n_turns=3, pane_index=9)])
+    force_windows(store, [window_row(series_start + timedelta(seconds=i * WINDOW_S), *KEYS[0], n_turns=3, pane_index=9)])
     assert _failed(_check(store, now)) == set()
 
 

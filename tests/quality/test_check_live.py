@@ -92,7 +92,7 @@ def test_check_all_reads_the_store_snapshot_and_writes_data_docs(topic_settings,
     from datetime import timedelta
 
     from pipelines.store import AggregateStore
-    from tests.quality.conftest import KEYS, N_WINDOWS, WINDOW_S, clean_series, window_row
+    from tests.quality.conftest import KEYS, N_WINDOWS, WINDOW_S, clean_series, force_windows, window_row
 
     settings = topic_settings.model_copy(update={"home": tmp_path / "home"})
     now = datetime.now(timezone.utc)
@@ -100,7 +100,7 @@ def test_check_all_reads_the_store_snapshot_and_writes_data_docs(topic_settings,
         seconds=N_WINDOWS * WINDOW_S)
     store = AggregateStore(settings.store_file, settings.snapshot_file)
     store.upsert_windows(clean_series(first))
-    store.upsert_windows([window_row(first + timedelta(seconds=WINDOW_S), *KEYS[0], n_turns=40, n_compliance=0,
+    force_windows(store, [window_row(first + timedelta(seconds=WINDOW_S), *KEYS[0], n_turns=40, n_compliance=0,
                                      pane_index=5)])
     store.close()
     _produce(settings, [json.dumps(make_turn(timestamp=now.isoformat())).encode() for _ in range(20)])

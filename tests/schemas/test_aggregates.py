@@ -10,7 +10,8 @@ def _row(**kw) -> WindowAggregate:
         window_start=utc(2026, 11, 20, 10, 0), window_end=utc(2026, 11, 20, 10, 5), model_version="v1",
         feature="search", detector_version="d1", n_turns=3, n_full_refusal=1, n_partial_refusal=0,
         n_clarification=0, n_compliance=2, n_with_trigger=1, n_refused_with_trigger=1, n_benign_prompt=3,
-        n_over_refusal_suspect=1, pane_timing="EARLY", pane_index=0, updated_at=utc(2026, 11, 20, 10, 1),
+        n_over_refusal_suspect=1, n_benign_with_trigger=1, n_suspect_with_trigger=1, n_conversations=2,
+        pane_timing="EARLY", pane_index=0, updated_at=utc(2026, 11, 20, 10, 1),
     )
     base.update(kw)
     return WindowAggregate(**base)
