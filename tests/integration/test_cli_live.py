@@ -57,3 +57,25 @@ def test_sql_reads_while_the_pipeline_writes(topic_settings, prism_path):
     final = cli(settings, "sql", "--json", query)
     assert json.loads(final.stdout)[0]["n"] == 300
     assert seen == sorted(seen), "a reader saw the count go backwards"
+
+
+def test_backfill_of_files_reports_progress_and_conservation(topic_settings, tmp_path):
+    from tests.conftest import make_turn
+
+    lines = [json.dumps(make_turn(turn_id=f"t{i}", timestamp=f"2026-11-20T10:0{i % 10}:00+00:00")) for i in range(30)]
+    lines += ["{not json", json.dumps(make_turn(turn_id="old", timestamp="2026-11-20T07:00:00+00:00"))]
+    data = tmp_path / "turns.jsonl"
+    data.write_text("\n".join(lines) + "\n")
+    store = tmp_path / "backfill.duckdb"
+    out = cli(topic_settings, "backfill", str(data), "--store", str(store), timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "read 32, counted 30, dead-lettered 1, too late 1, unaccounted 0" in out.stdout
+    check = cli(topic_settings, "conservation", "--json", "--store", str(store))
+    assert check.returncode == 0 and json.loads(check.stdout)["holds"] is True
+
+
+def test_backfill_rejects_malformed_bounds_with_a_clear_error(topic_settings):
+    out = cli(topic_settings, "backfill", "--from-offsets", "zero:1")
+    assert out.returncode == 2 and "partition:offset" in out.stderr
+    out = cli(topic_settings, "backfill", "--from-time", "2026-11-28T10:00:00")
+    assert out.returncode == 2 and "no zone" in out.stderr
