@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test test-unit test-integration clean
+.PHONY: install chromium demo test test-unit test-integration clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -17,7 +17,19 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# Debian's chromium for the dashboard's browser test (Playwright drives it; `playwright install`
+# is never run). Idempotent: nothing happens when /usr/bin/chromium is there.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium (for the dashboard's browser test)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "/usr/bin/chromium is missing and installing it needs root: run 'sudo apt-get install -y chromium' (Debian's package), then make again" >&2; \
+		exit 1; \
+	fi
+
+install: $(STAMP) chromium
 	$(BIN)/refusal-monitor kafka install
 	$(BIN)/python -c "from schemas import Settings; from infra import ensure_prism; print('prism:', ensure_prism(Settings()))"
 

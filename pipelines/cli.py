@@ -122,6 +122,98 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- backfill ------------------------------------------------------------------------------------
+def _offsets(text: str | None) -> dict[int, int] | None:
+    """"0:120,1:98" -> {0: 120, 1: 98}."""
+    if not text:
+        return None
+    try:
+        return {int(p): int(o) for p, o in (item.split(":") for item in text.split(","))}
+    except ValueError:
+        from schemas import ConfigurationError
+
+        raise ConfigurationError(f"offsets must look like 0:120,1:98 (partition:offset), got {text!r}") from None
+
+
+def _time_ms(text: str | None) -> int | None:
+    if not text:
+        return None
+    from datetime import datetime
+
+    from schemas import ConfigurationError
+
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigurationError(f"times must be ISO 8601 with a zone, e.g. 2026-11-28T10:00:00+00:00, got {text!r}") from None
+    if when.tzinfo is None:
+        raise ConfigurationError(f"time {text!r} has no zone; add +00:00 or Z")
+    return int(when.timestamp() * 1000)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """The streaming pipeline over a bounded input, into the same or another store."""
+    import logging
+    import threading
+    import time
+
+    from infra import ensure_prism
+    from infra.tooling import progress
+    from pipelines.conservation import balance
+    from pipelines.kafka_source import ReadBounds
+    from pipelines.streaming import RunMode, run
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(
+        args, window_seconds=args.window_seconds, allowed_lateness_seconds=args.allowed_lateness_seconds,
+        runner=args.runner, kafka_read_path="python",
+    )
+    bounds = ReadBounds(
+        from_offsets=_offsets(args.from_offsets), to_offsets=_offsets(args.to_offsets),
+        from_time_ms=_time_ms(args.from_time), to_time_ms=_time_ms(args.to_time),
+    )
+    files = tuple(Path(f) for f in args.files)
+    mode = RunMode(stop_at_end=True, bounds=bounds, files=files, publish_dead_letters=False)
+    prism = str(ensure_prism(settings)) if settings.runner == "prism" else None
+    source = ", ".join(map(str, files)) if files else f"{settings.topic_turns} @ {settings.bootstrap_servers}"
+    progress(f"backfill: {source} -> {settings.store_file}")
+    done = threading.Event()
+
+    def report() -> None:  # progress from the published snapshot while Beam runs
+        start = time.monotonic()
+        while not done.wait(5):
+            try:
+                b = balance(settings.snapshot_file)
+            except Exception:  # nothing published yet
+                continue
+            progress(f"  {time.monotonic() - start:5.0f}s: read {b.read}, counted {b.aggregated}, "
+                     f"dead-lettered {b.dead_lettered}, too late {b.too_late}")
+
+    reporter = threading.Thread(target=report, daemon=True)
+    reporter.start()
+    try:
+        run(settings, mode, prism_path=prism)
+    finally:
+        done.set()
+    b = balance(settings.snapshot_file)
+    print(f"backfill done: read {b.read}, counted {b.aggregated}, dead-lettered {b.dead_lettered}, "
+          f"too late {b.too_late}, unaccounted {b.unaccounted}")
+    return 0 if b.holds else 1
+
+
+# -- conservation --------------------------------------------------------------------------------
+def cmd_conservation(args: argparse.Namespace) -> int:
+    from pipelines.conservation import balance
+
+    b = balance(_settings(args).snapshot_file)
+    if args.json:
+        print(json.dumps(b.to_dict()))
+    else:
+        print(f"read {b.read} = counted {b.aggregated} + dead-lettered {b.dead_lettered} + too late {b.too_late}"
+              f" + unaccounted {b.unaccounted}: {'holds' if b.holds else 'DOES NOT HOLD (in flight, or lost)'}")
+    return 0 if b.holds else 1
+
+
 # -- sql -----------------------------------------------------------------------------------------
 def cmd_sql(args: argparse.Namespace) -> int:
     from pipelines.sql import format_table, run_query
@@ -177,6 +269,82 @@ def cmd_check(args: argparse.Namespace) -> int:
             if args.every is None:
                 return 0 if report.ok else 1
             time.sleep(max(0.0, args.every - (time.monotonic() - started)))
+    finally:
+        store.close()
+
+
+# -- weekly report -------------------------------------------------------------------------------
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from dashboards.queries import iso_week_of
+    from dashboards.report import write_weekly_report
+
+    settings = _settings(args, reports_dir=args.out)
+    week = args.week or iso_week_of(datetime.now(timezone.utc))
+    try:
+        html_path, md_path = write_weekly_report(settings, week)
+    except ValueError as exc:
+        print(f"refusal-monitor report: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {html_path}\nsummary: {md_path}")
+    return 0
+
+
+# -- alerts --------------------------------------------------------------------------------------
+def cmd_alerts(args: argparse.Namespace) -> int:
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from pipelines.alerts.run import format_alerts, run_alerts
+    from pipelines.alerts.store import alerts_snapshot_path, open_alert_store, recent_alerts
+    from schemas import TransientError
+
+    settings = _settings(args)
+    if args.action == "list":
+        since = datetime.now(timezone.utc) - timedelta(hours=args.since_hours) if args.since_hours else None
+        alerts = recent_alerts(alerts_snapshot_path(settings), since, args.limit)
+        if args.json:
+            print(json.dumps([a.model_dump(mode="json") for a in alerts]))
+        else:
+            print(format_alerts(alerts))
+        return 0
+    import logging
+
+    # the log sink: one line per alert sent or suppressed, on stderr
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    every = (args.every or settings.alerts.every_seconds) if args.action == "watch" else None
+    at = datetime.fromisoformat(args.at) if args.at else None
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    store = open_alert_store(settings)
+    try:
+        while True:
+            started = time.monotonic()
+            try:
+                report = run_alerts(settings, store, now=at, send=not args.no_send)
+            except TransientError as exc:
+                if every is None:
+                    raise
+                print(f"refusal-monitor alerts: {exc}; retrying in {every:.0f}s", file=sys.stderr, flush=True)
+                time.sleep(every)
+                continue
+            if args.json:
+                print(json.dumps({"checked_at": report.checked_at.isoformat(), "n_tests": report.n_tests,
+                                  "sent": [a.alert_id for a in report.sent], "errors": report.errors,
+                                  "alerts": [a.model_dump(mode="json") for a in report.alerts]}), flush=True)
+            else:
+                print(f"alerts run at {report.checked_at.isoformat(timespec='seconds')}: {report.n_tests} key-metric "
+                      f"tests, {len(report.alerts)} alerts, {len(report.sent)} sent, {len(report.suppressed)} "
+                      f"suppressed (cooldown)", flush=True)
+                if report.alerts:
+                    print(format_alerts(report.alerts), flush=True)
+            for alert_id, error in report.errors.items():
+                # never silent: the alert stays pending in the store and the next run retries it
+                print(f"refusal-monitor alerts: ALERT NOT DELIVERED {alert_id}: {error}", file=sys.stderr, flush=True)
+            if every is None:
+                return 1 if report.errors else 0
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
     finally:
         store.close()
 
@@ -263,6 +431,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until-idle", type=float, metavar="SECONDS", help="stop after this long without new records")
     p.add_argument("beam_args", nargs="*", help="extra Beam pipeline options after --, e.g. -- --prism_log_level=info")
 
+    p = add("backfill", cmd_backfill, "Compute the same tables from a bounded range of the topic or from JSON Lines "
+                                      "files, with the same transforms; exit 1 if conservation does not hold.")
+    p.add_argument("files", nargs="*", type=Path, help="JSON Lines files to read instead of the topic")
+    p.add_argument("--from-offsets", metavar="P:O,...", help="start offsets per partition (default: earliest)")
+    p.add_argument("--to-offsets", metavar="P:O,...", help="stop offsets per partition, exclusive (default: the end)")
+    p.add_argument("--from-time", metavar="ISO", help="start at the first message with a Kafka timestamp at or after this")
+    p.add_argument("--to-time", metavar="ISO", help="stop before the first message at or after this")
+    p.add_argument("--window-seconds", type=int)
+    p.add_argument("--allowed-lateness-seconds", type=int)
+    p.add_argument("--runner", choices=["prism", "direct"])
+
+    p = add("conservation", cmd_conservation, "Check that every record read is counted, dead-lettered or too late; "
+                                              "exit 1 if not (while running: what is in flight).")
+    p.add_argument("--json", action="store_true")
+
     p = add("sql", cmd_sql, "Run a read-only SQL query against the published aggregate store.")
     p.add_argument("query")
     p.add_argument("--json", action="store_true", help="print rows as a JSON array")
@@ -275,8 +458,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print every result as JSON")
     p.add_argument("--data-docs", type=Path, metavar="DIR", help="also write Great Expectations Data Docs (HTML) to DIR")
 
+    p = add("alerts", cmd_alerts, "Refusal and over-refusal alerts (docs/alerts.md): list recent ones, run the engine "
+                                  "once, or watch continuously; exit 1 if an alert could not be delivered.")
+    p.add_argument("action", nargs="?", choices=["list", "run", "watch"], default="list",
+                   help="list (default): recent alerts from the engine's store; run: one engine run; watch: run every --every seconds")
+    p.add_argument("--every", type=float, metavar="SECONDS", help="watch interval (default RM_ALERTS__EVERY_SECONDS, 60)")
+    p.add_argument("--since-hours", type=float, metavar="HOURS", help="list: only alerts seen in the last HOURS")
+    p.add_argument("--limit", type=int, default=50, help="list: at most this many alerts (default 50)")
+    p.add_argument("--no-send", action="store_true", help="run/watch: store and log alerts but send nothing to Kafka or the webhook")
+    p.add_argument("--at", metavar="ISO_TIME", help="run/watch: evaluate as of this time instead of now (replays)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = add("dashboard", cmd_dashboard, "Serve the Streamlit dashboard on localhost.")
     p.add_argument("--port", type=int)
+
+    p = add("report", cmd_report, "Write the weekly review of one ISO week: a self-contained HTML report and a "
+                                  "Markdown summary (docs/dashboard.md).")
+    p.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: the current week)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default RM_REPORTS_DIR or RM_HOME/reports)")
 
     p = add("demo", cmd_demo, "Start Kafka, the traffic generator, the pipeline and the dashboard; Ctrl-C stops all.")
     p.add_argument("--port", type=int, help="dashboard port")

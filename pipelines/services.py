@@ -1,7 +1,7 @@
 """Long-running local processes: the dashboard server and the all-in-one demo.
 
 The demo starts what it needs (Kafka if not already up, the generator, the pipeline, the
-dashboard, and once the first aggregates land the data-quality checker every minute), each in its own process group with a PID file and a log under ``<home>/demo``,
+dashboard, and once the first aggregates land the data-quality checker and the alert watcher every minute), each in its own process group with a PID file and a log under ``<home>/demo``,
 prints the dashboard URL, and on Ctrl-C (or after ``duration_s``) stops exactly what it started.
 """
 
@@ -33,6 +33,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         if name == "kafka_sasl_password":
             value = settings.kafka_sasl_password.get_secret_value()
         env[f"RM_{name.upper()}"] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+    if settings.alerts.webhook_url is not None:  # a nested secret is masked in the dump above
+        env["RM_ALERTS__WEBHOOK_URL"] = settings.alerts.webhook_url.get_secret_value()
     return env
 
 
@@ -128,6 +130,8 @@ def run_demo(settings: Settings, rate: float, scenario: str, duration_s: float |
                 progress(f"first aggregates visible {time.monotonic() - started:.0f}s after the demo started")
                 # Checked from the first landing on: before it, an empty store is expected, not a fault.
                 start("quality", _cli("check", "--every", str(min(settings.quality_every_seconds, 60.0))))
+                # The alert engine (docs/alerts.md) next to it, on the same snapshot.
+                start("alerts", _cli("alerts", "watch", "--every", str(min(settings.alerts.every_seconds, 60.0))))
             if duration_s is not None and time.monotonic() - started >= duration_s:
                 break
             time.sleep(1)

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 from schemas.quality import QualityResult
 
 __all__ = [
+    "WindowKey",
     "WindowAggregate",
     "CueWindowAggregate",
     "ReviewSample",
@@ -27,13 +28,15 @@ __all__ = [
     "TABLES",
     "MERGE",
     "create_table_sql",
+    "model_table_sql",
 ]
 
 PaneTiming = Literal["EARLY", "ON_TIME", "LATE", "UNKNOWN"]
 
 
-class WindowAggregate(BaseModel):
-    """Counts for one window and key; a row of ``refusal_windows``."""
+class WindowKey(BaseModel):
+    """An event-time window and the key it is counted under: the first columns of every
+    per-window table. A detector change never looks like a model change: it is in the key."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -42,6 +45,11 @@ class WindowAggregate(BaseModel):
     model_version: str
     feature: str
     detector_version: str
+
+
+class WindowAggregate(WindowKey):
+    """Counts for one window and key; a row of ``refusal_windows``."""
+
     n_turns: NonNegativeInt = Field(description="Valid turns whose event time falls in the window.")
     n_full_refusal: NonNegativeInt
     n_partial_refusal: NonNegativeInt
@@ -63,19 +71,12 @@ class WindowAggregate(BaseModel):
     updated_at: AwareDatetime = Field(description="Processing time the row was landed.")
 
 
-class CueWindowAggregate(BaseModel):
+class CueWindowAggregate(WindowKey):
     """Counts for one trigger cue in one window and key; a row of ``cue_windows``.
 
     A prompt with the same cue twice counts once; a prompt with two cues counts under each.
     """
 
-    model_config = ConfigDict(frozen=True)
-
-    window_start: AwareDatetime
-    window_end: AwareDatetime
-    model_version: str
-    feature: str
-    detector_version: str
     cue: str = Field(description="The cue's normalised term, e.g. 'kill'.")
     category: str = Field(description="The cue's category, e.g. 'violence'.")
     n_prompts: NonNegativeInt = Field(description="Turns whose prompt has this cue.")
@@ -88,7 +89,7 @@ class CueWindowAggregate(BaseModel):
 SampleReason = Literal["over_refusal_suspect", "refusal"]
 
 
-class ReviewSample(BaseModel):
+class ReviewSample(WindowKey):
     """One sampled turn behind a window's numbers, for people to read and label; a row of
     ``review_samples``.
 
@@ -98,13 +99,6 @@ class ReviewSample(BaseModel):
     ``store_raw_text`` setting says otherwise (``redacted`` records which).
     """
 
-    model_config = ConfigDict(frozen=True)
-
-    window_start: AwareDatetime
-    window_end: AwareDatetime
-    model_version: str
-    feature: str
-    detector_version: str
     slot: NonNegativeInt = Field(description="Rank of the turn in the window's sample (0 = smallest hash).")
     n_candidates: NonNegativeInt = Field(description="Refused turns the sample was drawn from.")
     turn_id: str
@@ -234,6 +228,11 @@ MERGE: dict[str, str] = {
 def create_table_sql(table: str) -> str:
     """DDL for one of TABLES, derived from its row model so the schema lives in one place."""
     model, key = TABLES[table]
+    return model_table_sql(table, model, key)
+
+
+def model_table_sql(table: str, model: type[BaseModel], key: tuple[str, ...]) -> str:
+    """DDL for a table whose rows are ``model`` (also for tables kept in other stores, e.g. alerts)."""
     cols = []
     for name, info in model.model_fields.items():
         sql_type, nullable = _duckdb_type(info.annotation)

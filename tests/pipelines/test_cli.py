@@ -8,7 +8,8 @@ from pipelines.cli import build_parser, main
 from pipelines.store import AggregateStore
 from tests.schemas.test_aggregates import _row
 
-COMMANDS = ["kafka", "generate", "run", "sql", "check", "dashboard", "demo", "detect", "eval"]
+COMMANDS = ["kafka", "generate", "run", "backfill", "conservation", "sql", "check", "alerts", "report", "dashboard", "demo",
+            "detect", "eval"]
 
 
 def test_every_subcommand_has_help(capsys):

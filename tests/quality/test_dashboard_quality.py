@@ -1,4 +1,5 @@
-"""The dashboard's data-quality section on a real checker store (AppTest, no browser)."""
+"""The dashboard's data-quality section (page "Alerts and data quality") on a real checker store
+(AppTest, no browser)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from schemas.quality import QualityResult
 from tests.conftest import utc
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
+PAGE = "app_pages/alerts_quality.py"
+
+
+def _open_quality_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    return at.switch_page(PAGE).run()
 
 
 def _result(run_id: str, expectation: str, success: bool, minutes: int, **kw) -> QualityResult:
@@ -45,7 +53,7 @@ def test_app_shows_the_data_quality_section(tmp_path, monkeypatch):
     _quality_store(tmp_path)
     monkeypatch.setenv("RM_HOME", str(tmp_path))
     monkeypatch.setenv("RM_STORE_PATH", str(tmp_path / "missing.duckdb"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _open_quality_page()
     assert not at.exception
     assert "Data quality" in [s.value for s in at.subheader]
     assert [e.value for e in at.error] == ["1 of 2 expectations failed in the latest checks"]
@@ -56,6 +64,6 @@ def test_app_shows_the_data_quality_section(tmp_path, monkeypatch):
 def test_app_says_how_to_get_results_when_there_are_none(tmp_path, monkeypatch):
     monkeypatch.setenv("RM_HOME", str(tmp_path))
     monkeypatch.setenv("RM_STORE_PATH", str(tmp_path / "missing.duckdb"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _open_quality_page()
     assert not at.exception
     assert any("refusal-monitor check" in i.value for i in at.info)
