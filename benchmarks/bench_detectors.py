@@ -114,19 +114,32 @@ def load_xstest(d: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def rate(fn, items, seconds: float, reset=clear_cache) -> float:
+def rate(fn, items, seconds: float, reset=clear_cache, clock=time.perf_counter) -> float:
     """Items per second. The trigger memo is cleared before every pass, so a prompt is only served from the memo when it
     repeats *within* the workload (XSTest: each prompt answered by 5 models), never because an earlier pass saw it."""
     done = 0
-    t0 = time.perf_counter()
+    t0 = clock()
     while True:
         reset()
         for it in items:
             fn(it)
         done += len(items)
-        el = time.perf_counter() - t0
+        el = clock() - t0
         if el >= seconds:
             return done / el
+
+
+def cpu_rate(fn, items, passes: int = 3, reset=clear_cache) -> float:
+    """Items per CPU-second of this process, best of ``passes`` passes: on a shared machine (other jobs on the same
+    cores) wall-clock rates drop with the load, CPU time much less."""
+    best = float("inf")
+    for _ in range(passes):
+        reset()
+        t0 = time.process_time()
+        for it in items:
+            fn(it)
+        best = min(best, time.process_time() - t0)
+    return len(items) / best if best > 0 else float("inf")
 
 
 def main(argv=None) -> int:
@@ -164,14 +177,17 @@ def main(argv=None) -> int:
         w["both_per_s"] = rate(lambda it: analyze_turn(it[0], it[1]), items, a.seconds)
         results["workloads"][name] = w
         w["both_uncached_per_s"] = rate(lambda it: (clear_cache(), analyze_turn(it[0], it[1])), items, a.seconds)
+        w["both_per_cpu_s"] = cpu_rate(lambda it: analyze_turn(it[0], it[1]), items)
         rows.append((name, len(items), mean_len, w["refusal_per_s"], w["triggers_per_s"], w["triggers_uncached_per_s"], w["both_per_s"],
-                     w["both_uncached_per_s"]))
+                     w["both_uncached_per_s"], w["both_per_cpu_s"]))
     print(f"detectors {DETECTOR_VERSION} — responses per second, one core (python {platform.python_version()}; "
           f"calibration sum(range(1e7)) = {calib:.2f} s; loadavg {load})")
-    print("(triggers/s, both/s: memo cleared per pass, so only repeats within the workload hit it; *_cold: every prompt a miss)")
-    print(f"{'workload':10s} {'n':>6s} {'mean chars':>11s} {'refusal/s':>11s} {'triggers/s':>11s} {'trig_cold/s':>11s} {'both/s':>10s} {'both_cold/s':>11s}")
-    for name, n, ml, r1, r2, r2c, r3, r3c in rows:
-        print(f"{name:10s} {n:6d} {ml:11.0f} {r1:11.0f} {r2:11.0f} {r2c:11.0f} {r3:10.0f} {r3c:11.0f}")
+    print("(triggers/s, both/s: memo cleared per pass, so only repeats within the workload hit it; *_cold: every prompt a miss;")
+    print(" both/cpu-s: the same as both/s per CPU-second of this process, best of 3 passes, less sensitive to other load)")
+    print(f"{'workload':10s} {'n':>6s} {'mean chars':>11s} {'refusal/s':>11s} {'triggers/s':>11s} {'trig_cold/s':>11s} {'both/s':>10s} "
+          f"{'both_cold/s':>11s} {'both/cpu-s':>11s}")
+    for name, n, ml, r1, r2, r2c, r3, r3c, r3p in rows:
+        print(f"{name:10s} {n:6d} {ml:11.0f} {r1:11.0f} {r2:11.0f} {r2c:11.0f} {r3:10.0f} {r3c:11.0f} {r3p:11.0f}")
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

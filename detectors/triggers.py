@@ -270,6 +270,9 @@ _DISCR4 = re.compile(
     r"(?P<grp>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:should|must|ought to|need to)\s+(?:not\s+|never\s+|all\s+)?(?:be\s+)?"
     r"(?:banned|barred|denied|excluded|deported|segregated|sterili[sz]ed|removed|expelled|exterminated|interned|forbidden|prevented|kept out|stripped|locked up|shot|killed)\b"
 )
+# every match of _DISCR4 ends with one of these verbs: its unanchored search (slow) only runs where one occurs
+_DISCR4_VERBS = re.compile(r"banned|barred|denied|excluded|deported|segregated|sterili[sz]ed|removed|expelled|exterminated|interned|"
+                           r"forbidden|prevented|kept out|stripped|locked up|shot|killed")
 _DISCR3 = re.compile(
     r"\bwhy (?:should|must|do|are|can't|cannot|shouldn't)\s+(?P<grp>(?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+(?:go through|undergo|face|pay|be subject(?:ed)? to|receive|get|be given|be paid|earn|have|be treated)\s+"
     r"(?:extra|more|less|fewer|lower|higher|additional|harsher|stricter|special|separate|different|worse)\b"
@@ -375,7 +378,8 @@ def _privacy_owner(prompt: str, cue_start: int, cue_end: int) -> tuple[str, int,
     """Find the owner of requested personal info: (kind, start, end, text). kind in private/fictional/institution/public."""
     before = prompt[max(0, cue_start - 80):cue_start]
     base = max(0, cue_start - 80)
-    m = _POSS_BEFORE.search(before) or _PRONOUN_BEFORE.search(before)
+    # every match of _POSS_BEFORE holds a possessive apostrophe: without one, skip its (slow, unanchored) search
+    m = (_POSS_BEFORE.search(before) if ("'" in before or "’" in before) else None) or _PRONOUN_BEFORE.search(before)
     cand = None
     if m:
         cand = (base + m.start(1), base + m.end(1), m.group(1))
@@ -715,7 +719,7 @@ def _detect_cues_uncached(prompt: str) -> TriggerResult:
                 cues.append(Cue(grp, "hate", sense, gs, ge, prompt[gs:ge], why))
 
     for rx in ((_DISCR2, _DISCR3, _DISCR4) if has_why else (_DISCR4,) if ("should" in low or "must" in low or "ought" in low or "need to" in low) else ()):
-        m2 = rx.search(low)
+        m2 = None if rx is _DISCR4 and _DISCR4_VERBS.search(low) is None else rx.search(low)
         if not m2:
             continue
         grp = m2.group("grp").strip()

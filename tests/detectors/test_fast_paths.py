@@ -196,3 +196,109 @@ def test_next_word_sets_cover_every_rule(lit):
         for w in words:
             assert not w.endswith("*"), (r[1], w)  # the gate compares whole words: a rule must not end inside one
             assert w in nxt, (r[1], w)
+
+
+# --- 0.5.0 speed work -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lit", sorted(R._NEXT_WORDS))
+def test_lookahead_runner_matches_python_next_word_scan(lit):
+    """``_RUNNERS`` scans the next-word groups with a lookahead compiled into the pattern: same hits as the Python-level
+    ``_run_rules_next`` loop (and hence as a plain ``finditer``)."""
+    i = next(k for k, (l, _g, _grp, _n) in enumerate(R._EN) if l == lit)
+    g, fast = R._EN[i][2], R._RUNNERS[i][1]
+    assert R._RUNNERS[i][0] == lit and fast[0] is not g[0]
+    nxt = R._NEXT_WORDS[lit]
+    rng = random.Random(len(lit) + 100)
+    pattern_words = sorted({w for r in g[1] for w in re.findall(r"[a-z']+", r[3].pattern) if len(w) > 1})
+    vocab = sorted(nxt) + pattern_words + lit.split() * 6 + ("it is that's this was , . ! \n you i'm me to for x ai wi-fi "
+                                                             "can'tx don't've i'd not's").split()
+    for _ in range(20000):
+        t = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 12))).replace(" ,", ",")
+        a, b = [], []
+        R._run_rules_next(g, t, a, lit, nxt)
+        R._run_rules(fast, t, b)
+        assert a == b, t
+
+
+def test_runners_cover_every_group():
+    assert len(R._RUNNERS) == len(R._EN)
+    for (lit, grp), (lit2, _g, grp2, _n) in zip(R._RUNNERS, R._EN):
+        assert lit == lit2 and (grp is grp2) == (lit not in R._NEXT_WORDS)
+
+
+@pytest.mark.parametrize("text", [
+    "i won't help with that.\n```python\nprint('i cannot do that')\n```\nhowever, here's how: " + "x " * 200,
+    "```\ni'm sorry, but i can't\n```\nsure, here you go.",
+    "~~~\ni must decline\n~~~\nthe build passes now.",
+    "intro ``` not a fence i cannot help with that request\n```\nblock\n```",
+])
+def test_prescan_fence_masking_keeps_results(text):
+    """Fenced code is masked before the rule scan; hits inside fences were dropped before, so results are unchanged.
+    Reference: the same text with the fences blanked by the regex definition gives the same label and evidence."""
+    blanked = R._FENCE.sub(_ref_blank, text)
+    a, b = classify_response(text), classify_response(blanked)
+    assert (a.label, [(e.start, e.end, e.rule) for e in a.evidence]) == (b.label, [(e.start, e.end, e.rule) for e in b.evidence])
+
+
+def test_mask_fences_scans_each_opener_kind_once():
+    # many fences and no "~~~": the cached position of the next "~~~" keeps this linear
+    t = "".join(f"para {i}\n```\ncode {i}\n```\n" for i in range(300))
+    assert R._mask_fences(t) == R._FENCE.sub(_ref_blank, t)
+
+
+def test_answer_offer_literals_cover_the_regex():
+    """``_answer_offer`` only runs ``_ANSWER_OFFER`` where one of ``_OFFER_LITS`` occurs: every alternative of the
+    regex must contain one of them (checked on one spelled-out sample per alternative, and on random text)."""
+    samples = ["here's", "here is", "here are", "i can tell", "i can explain", "i'd be happy to explain", "i would be glad to share",
+               "some information", "general overview", "basic tips", "high-level steps", "if you mean", "if you're asking about",
+               "if you were referring to", "if by kill you mean", "assuming you mean", "in the sense of", "in the context of",
+               "the answer is", "the short answer is", "in general,", "generally,", "typically,", "aquí tienes", "puedo explicar",
+               "hier ist", "ich kann dir erklären", "voici", "je peux expliquer", "aqui está", "posso explicar"]
+    for s in samples:
+        t = "i can't do that. " + s + " more text"
+        assert R._ANSWER_OFFER.search(t) is not None, s
+        assert R._answer_offer(t, 0), s
+    rng = random.Random(3)
+    words = [w for s in samples for w in s.split()] + "the a if you by of in some can i to mean is".split()
+    for _ in range(5000):
+        t = " ".join(rng.choice(words) for _ in range(rng.randint(1, 15)))
+        assert R._answer_offer(t, 0) == (R._ANSWER_OFFER.search(t, 0, 500) is not None), t
+
+
+def test_answer_score_bounds_are_monotonic():
+    """The partial-vs-full score is monotonic in its two costly terms (offer adds, redirect words subtract)."""
+    for overlap in (0.0, 0.3, 0.7, 1.0):
+        for n_after in (0, 300, 1200, 5000):
+            for pivot in (False, True):
+                for hard in (False, True):
+                    args = ("p", overlap, n_after, pivot, hard)
+                    hi = R._answer_score(True, 0, *args)
+                    lo = R._answer_score(False, 4, *args)
+                    for offer in (False, True):
+                        for red in range(6):
+                            assert lo <= R._answer_score(offer, red, *args) <= hi
+
+
+def test_narration_guard_token_gate_is_exact(monkeypatch):
+    """The "..., she said" guard only runs when a narration verb is a token of the text (alone or with common
+    punctuation attached; a verb glued to the next word, "said—because", is not seen); forcing it to run everywhere
+    gives the same results on texts with and without such verbs."""
+    texts = [
+        "I won't do it, she said, and slammed the door behind her.",
+        "No, I won't help you, the guard replied. The prisoner sat back down.",
+        "I cannot help with that request, as I told you before.",
+        "I can't provide that, as it cannot be answered safely.",
+        "I'm sorry, but I can't help with that. Is there anything else?",
+        "I can't do that, he said — because it is dangerous.",
+        "I refuse to help, Maria whispered… then she left.",
+        "As an AI, I cannot assist with this. Instead, consider talking to a professional.",
+    ]
+    plain = [classify_response(t) for t in texts]
+
+    class _Always:
+        def isdisjoint(self, other):
+            return False
+
+    monkeypatch.setattr(R, "_SAID_GATE", _Always())
+    assert [classify_response(t) for t in texts] == plain
