@@ -34,6 +34,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from pipelines.alerts.store import alerts_snapshot_path as engine_alerts_snapshot_path
+from pipelines.conservation import balance
 from pipelines.store import SnapshotMissingError, open_snapshot
 from schemas import Settings
 
@@ -262,17 +263,12 @@ def totals(snapshot: Path, filters: Filters | None = None) -> pd.DataFrame:
 
 def conservation(snapshot: Path) -> dict[str, int]:
     """Where every record read went, over the whole store (filters do not apply: dead letters have
-    no feature and no window). read = sum of next_offset - start_offset over the source partitions
-    (``SourceProgress``); ``unaccounted`` = read - aggregated - dead-lettered - too late."""
-    sql = """
-        SELECT (SELECT coalesce(sum(next_offset - start_offset), 0) FROM source_progress) AS read,
-               (SELECT coalesce(sum(n_turns), 0) FROM refusal_windows) AS aggregated,
-               (SELECT count(*) FROM dead_letters) AS dead_lettered,
-               (SELECT count(*) FROM too_late_turns) AS too_late
-    """
-    row = {k: int(v) for k, v in _frame(snapshot, sql).iloc[0].items()}
-    row["unaccounted"] = row["read"] - row["aggregated"] - row["dead_lettered"] - row["too_late"]
-    return row
+    no feature and no window); the same balance as `refusal-monitor conservation`."""
+    try:
+        counts = balance(snapshot).to_dict()
+    except duckdb.CatalogException as exc:  # a store from an older pipeline
+        raise TableMissingError(f"{Path(snapshot).name} has no such table yet ({str(exc).splitlines()[0]})") from exc
+    return {k: int(v) for k, v in counts.items() if k != "holds"}
 
 
 def dead_letter_summary(snapshot: Path) -> pd.DataFrame:

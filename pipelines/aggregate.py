@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import math
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import apache_beam as beam
 from apache_beam.transforms import trigger, window
@@ -79,89 +80,124 @@ def latency_quantile(histogram: dict[int, int], q: float) -> float | None:
     return None
 
 
-class _TurnCounts:
-    """Accumulator of CountTurnsFn: counters, conversation ids, latency histogram."""
+class _Turn(NamedTuple):
+    """What CountTurnsFn keeps of one turn (no text): enough to count it once at extraction."""
 
-    __slots__ = ("counts", "conversations", "latency")
+    label_index: int
+    has_trigger: bool
+    refused: bool
+    benign: bool
+    suspect: bool
+    latency_ms: float | None
+    conversation_id: str
+
+
+class _TurnSet:
+    """Accumulator of CountTurnsFn: the window's turns by turn id, and the copies set aside."""
+
+    __slots__ = ("turns", "duplicates")
 
     def __init__(self) -> None:
-        self.counts = [0] * len(COUNT_FIELDS)
-        self.conversations: set[str] = set()
-        self.latency: dict[int, int] = {}
+        self.turns: dict[str, _Turn] = {}
+        self.duplicates = 0
+
+    def add(self, turn_id: str, turn: _Turn) -> None:
+        kept = self.turns.get(turn_id)
+        if kept is None:
+            self.turns[turn_id] = turn
+            return
+        self.duplicates += 1
+        if turn < kept:  # copies that differ: keep the same one whatever the order
+            self.turns[turn_id] = turn
 
 
 class CountTurnsFn(beam.CombineFn):
-    """Counts of ``COUNT_FIELDS``, distinct conversations and latency quantiles over TurnFacts."""
+    """Counts of ``COUNT_FIELDS``, distinct conversations and latency quantiles over TurnFacts.
 
-    def create_accumulator(self) -> _TurnCounts:
-        return _TurnCounts()
+    A turn id is counted once per window: a logger's retry (the same turn again) is counted in
+    ``n_duplicate_turns`` instead, so conservation still accounts for every record. The
+    accumulator keeps one small tuple per turn (no text) and counts at extraction, which is what
+    makes the de-duplication exact whatever the order and the merging.
+    """
 
-    def add_input(self, acc: _TurnCounts, facts: TurnFacts) -> _TurnCounts:
-        c = acc.counts
-        c[0] += 1
-        c[_LABEL_INDEX[facts.refusal_label]] += 1
-        benign = facts.prompt_risk == "benign"
-        if facts.has_trigger:
-            c[5] += 1
-            if facts.refused:
-                c[6] += 1
-            if benign:
-                c[9] += 1
-                if facts.over_refusal_suspect:
-                    c[10] += 1
-        if benign:
-            c[7] += 1
-        if facts.over_refusal_suspect:
-            c[8] += 1
-        if facts.latency_ms is not None:
-            c[11] += 1
-            bucket = _latency_bucket(facts.latency_ms)
-            acc.latency[bucket] = acc.latency.get(bucket, 0) + 1
-        acc.conversations.add(facts.conversation_id)
+    def create_accumulator(self) -> _TurnSet:
+        return _TurnSet()
+
+    def add_input(self, acc: _TurnSet, facts: TurnFacts) -> _TurnSet:
+        acc.add(facts.turn_id, _Turn(
+            _LABEL_INDEX[facts.refusal_label], facts.has_trigger, facts.refused, facts.prompt_risk == "benign",
+            facts.over_refusal_suspect, facts.latency_ms, facts.conversation_id,
+        ))
         return acc
 
-    def merge_accumulators(self, accumulators) -> _TurnCounts:
-        merged = self.create_accumulator()
+    def merge_accumulators(self, accumulators) -> _TurnSet:
+        accumulators = iter(accumulators)
+        merged = next(accumulators, None) or self.create_accumulator()
         for acc in accumulators:
-            for i, value in enumerate(acc.counts):
-                merged.counts[i] += value
-            merged.conversations |= acc.conversations
-            for bucket, n in acc.latency.items():
-                merged.latency[bucket] = merged.latency.get(bucket, 0) + n
+            merged.duplicates += acc.duplicates
+            for turn_id, turn in acc.turns.items():
+                merged.add(turn_id, turn)
         return merged
 
-    def extract_output(self, acc: _TurnCounts) -> dict[str, int | float | None]:
-        out: dict[str, int | float | None] = dict(zip(COUNT_FIELDS, acc.counts))
-        out["n_conversations"] = len(acc.conversations)
-        out["latency_p50_ms"] = latency_quantile(acc.latency, 0.50)
-        out["latency_p90_ms"] = latency_quantile(acc.latency, 0.90)
-        out["latency_p99_ms"] = latency_quantile(acc.latency, 0.99)
+    def extract_output(self, acc: _TurnSet) -> dict[str, int | float | None]:
+        c = [0] * len(COUNT_FIELDS)
+        latency: dict[int, int] = {}
+        conversations: set[str] = set()
+        for t in acc.turns.values():
+            c[0] += 1
+            c[t.label_index] += 1
+            if t.has_trigger:
+                c[5] += 1
+                c[6] += t.refused
+                if t.benign:
+                    c[9] += 1
+                    c[10] += t.suspect
+            c[7] += t.benign
+            c[8] += t.suspect
+            if t.latency_ms is not None:
+                c[11] += 1
+                bucket = _latency_bucket(t.latency_ms)
+                latency[bucket] = latency.get(bucket, 0) + 1
+            conversations.add(t.conversation_id)
+        out: dict[str, int | float | None] = dict(zip(COUNT_FIELDS, c))
+        out["n_duplicate_turns"] = acc.duplicates
+        out["n_conversations"] = len(conversations)
+        out["latency_p50_ms"] = latency_quantile(latency, 0.50)
+        out["latency_p90_ms"] = latency_quantile(latency, 0.90)
+        out["latency_p99_ms"] = latency_quantile(latency, 0.99)
         return out
 
 
 class CountCuesFn(beam.CombineFn):
-    """(refused, benign_sense, suspect) flags of one cue's prompts -> [n, refused, benign, suspect]."""
+    """(turn_id, refused, benign_sense, suspect) of one cue's prompts -> [n, refused, benign, suspect],
+    each turn id counted once (as in CountTurnsFn)."""
 
-    def create_accumulator(self) -> list[int]:
-        return [0, 0, 0, 0]
+    def create_accumulator(self) -> dict[str, tuple[bool, bool, bool]]:
+        return {}
 
-    def add_input(self, acc: list[int], flags: tuple[bool, bool, bool]) -> list[int]:
-        refused, benign, suspect = flags
-        acc[0] += 1
-        acc[1] += refused
-        acc[2] += benign
-        acc[3] += suspect
+    def add_input(self, acc: dict, flags: tuple[str, bool, bool, bool]) -> dict:
+        turn_id, *rest = flags
+        kept = acc.get(turn_id)
+        acc[turn_id] = tuple(rest) if kept is None else min(kept, tuple(rest))
         return acc
 
-    def merge_accumulators(self, accumulators) -> list[int]:
-        merged = [0, 0, 0, 0]
+    def merge_accumulators(self, accumulators) -> dict:
+        accumulators = iter(accumulators)
+        merged = next(accumulators, None)
+        merged = {} if merged is None else merged
         for acc in accumulators:
-            for i, value in enumerate(acc):
-                merged[i] += value
+            for turn_id, flags in acc.items():
+                kept = merged.get(turn_id)
+                merged[turn_id] = flags if kept is None else min(kept, flags)
         return merged
 
-    def extract_output(self, acc: list[int]) -> list[int]:
-        return acc
+    def extract_output(self, acc: dict) -> list[int]:
+        counts = [len(acc), 0, 0, 0]
+        for refused, benign, suspect in acc.values():
+            counts[1] += refused
+            counts[2] += benign
+            counts[3] += suspect
+        return counts
 
 
 class SampleRefusalsFn(beam.CombineFn):
@@ -267,7 +303,7 @@ def _key(f: TurnFacts) -> tuple[str, str, str]:
 
 def _cue_flags(f: TurnFacts):
     for cue in f.cues:
-        yield (*_key(f), cue.term, cue.category), (f.refused, cue.benign, f.over_refusal_suspect)
+        yield (*_key(f), cue.term, cue.category), (f.turn_id, f.refused, cue.benign, f.over_refusal_suspect)
 
 
 class AggregateWindows(beam.PTransform):

@@ -96,7 +96,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         runner=args.runner,
         read_from=args.read_from,
         kafka_read_path=args.read_path,
+        flink_parallelism=args.parallelism,
     )
+    if settings.runner == "flink":
+        from infra.flink_job_server import with_flink_job_server
+
+        settings = with_flink_job_server(settings)  # mvn fetches the job-server jar on first use
     ensure_topics(settings)
     prism = str(ensure_prism(settings)) if settings.runner == "prism" else None
     mode = RunMode(stop_at_end=args.to_end, idle_stop_s=args.until_idle)
@@ -187,7 +192,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             except Exception:  # nothing published yet
                 continue
             progress(f"  {time.monotonic() - start:5.0f}s: read {b.read}, counted {b.aggregated}, "
-                     f"dead-lettered {b.dead_lettered}, too late {b.too_late}")
+                     f"dead-lettered {b.dead_lettered}, too late {b.too_late}, duplicates {b.duplicates}")
 
     reporter = threading.Thread(target=report, daemon=True)
     reporter.start()
@@ -197,7 +202,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         done.set()
     b = balance(settings.snapshot_file)
     print(f"backfill done: read {b.read}, counted {b.aggregated}, dead-lettered {b.dead_lettered}, "
-          f"too late {b.too_late}, unaccounted {b.unaccounted}")
+          f"too late {b.too_late}, duplicates {b.duplicates}, unaccounted {b.unaccounted}")
     return 0 if b.holds else 1
 
 
@@ -210,7 +215,7 @@ def cmd_conservation(args: argparse.Namespace) -> int:
         print(json.dumps(b.to_dict()))
     else:
         print(f"read {b.read} = counted {b.aggregated} + dead-lettered {b.dead_lettered} + too late {b.too_late}"
-              f" + unaccounted {b.unaccounted}: {'holds' if b.holds else 'DOES NOT HOLD (in flight, or lost)'}")
+              f" + duplicates {b.duplicates} + unaccounted {b.unaccounted}: {'holds' if b.holds else 'DOES NOT HOLD (in flight, or lost)'}")
     return 0 if b.holds else 1
 
 
@@ -422,7 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window-seconds", type=int)
     p.add_argument("--allowed-lateness-seconds", type=int)
     p.add_argument("--early-firing-seconds", type=int)
-    p.add_argument("--runner", choices=["prism", "direct"])
+    p.add_argument("--runner", choices=["prism", "direct", "flink", "dataflow"],
+                   help="prism: local (default); flink: Beam's portable Flink runner, an embedded cluster unless "
+                        "RM_FLINK_MASTER names one; dataflow: Google Cloud Dataflow, options after -- (docs/deploy.md)")
+    p.add_argument("--parallelism", type=int, metavar="N", help="Flink parallelism (RM_FLINK_PARALLELISM, default 2)")
     p.add_argument("--read-from", choices=["earliest", "latest"])
     p.add_argument("--read-path", choices=["python", "xlang"],
                    help="python: splittable DoFn over a Kafka client (default); xlang: Beam Java KafkaIO (ReadFromKafka), "
@@ -442,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allowed-lateness-seconds", type=int)
     p.add_argument("--runner", choices=["prism", "direct"])
 
-    p = add("conservation", cmd_conservation, "Check that every record read is counted, dead-lettered or too late; "
+    p = add("conservation", cmd_conservation, "Check that every record read is counted, dead-lettered, too late or a duplicate; "
                                               "exit 1 if not (while running: what is in flight).")
     p.add_argument("--json", action="store_true")
 

@@ -1,9 +1,11 @@
-"""Conservation: every record read is counted exactly once, as a turn, a dead letter or too late.
+"""Conservation: every record read is counted exactly once: as a turn, a dead letter, too late,
+or a duplicate of a turn already counted.
 
     read (source_progress: next_offset - start_offset per partition)
       = aggregated (sum of refusal_windows.n_turns)
       + dead-lettered (dead_letters rows)
       + too late (too_late_turns rows)
+      + duplicates (sum of refusal_windows.n_duplicate_turns: copies of a turn id already counted)
 
 While the pipeline runs, the difference is what is in flight (read but not yet landed: at most a
 few early-firing intervals' worth); once it has caught up and fired, the difference must be zero.
@@ -26,11 +28,12 @@ class Balance:
     aggregated: int
     dead_lettered: int
     too_late: int
+    duplicates: int = 0
 
     @property
     def unaccounted(self) -> int:
-        """Read but in none of the three places (in flight while running; must end at zero)."""
-        return self.read - self.aggregated - self.dead_lettered - self.too_late
+        """Read but in none of the four places (in flight while running; must end at zero)."""
+        return self.read - self.aggregated - self.dead_lettered - self.too_late - self.duplicates
 
     @property
     def holds(self) -> bool:
@@ -49,7 +52,8 @@ def balance(snapshot: Path) -> Balance:
             SELECT (SELECT coalesce(sum(next_offset - start_offset), 0) FROM source_progress),
                    (SELECT coalesce(sum(n_turns), 0) FROM refusal_windows),
                    (SELECT count(*) FROM dead_letters),
-                   (SELECT count(*) FROM too_late_turns)
+                   (SELECT count(*) FROM too_late_turns),
+                   (SELECT coalesce(sum(n_duplicate_turns), 0) FROM refusal_windows)
             """
         ).fetchone()
     finally:

@@ -118,17 +118,20 @@ def _consumer(config: dict[str, str]):
 
 
 class _PartitionTracker(OffsetRestrictionTracker):
-    """Offset tracker for one partition that splits an open-ended range only at the current position.
+    """Offset tracker for one partition that splits only at the current position (a checkpoint).
 
-    A runner may ask to split a restriction at any fraction of what remains. For an open-ended
-    range ``[n, 2**63)`` that fraction is meaningless (Prism asks for the midpoint, which would
-    hand a second reader offsets that may never exist), so only checkpoints (fraction 0) are
-    honoured; a bounded backfill range splits normally. Beam Java's KafkaIO reaches the same end
-    with its GrowableOffsetRangeTracker.
+    A runner may ask to split a restriction at any fraction of what remains, to read the rest in
+    parallel. We refuse: the lateness rule judges each record against everything before it in
+    its partition (pipelines/lateness.py), so one reader must see a partition in order; a second
+    reader starting mid-range would not know the newest arrival before it and would judge
+    differently (found by the streaming = backfill property test). For an open-ended range the
+    midpoint is also meaningless (offsets that may never exist). Beam Java's KafkaIO reads a
+    partition with one reader too. Checkpoints (fraction 0) are honoured: the judge's state
+    travels with the residual.
     """
 
     def try_split(self, fraction_of_remainder):
-        if fraction_of_remainder > 0 and self._range.stop == _UNBOUNDED:
+        if fraction_of_remainder > 0:
             return None
         return super().try_split(fraction_of_remainder)
 

@@ -18,6 +18,7 @@ never half-applied (DuckDB's write-ahead log is replayed or discarded on the nex
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import time
@@ -29,13 +30,49 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from schemas import MERGE, TABLES, DeadLetter, TransientError, WindowAggregate, create_table_sql
+from schemas import MERGE, TABLES, DeadLetter, TerminalError, TransientError, WindowAggregate, create_table_sql
 
-__all__ = ["AggregateStore", "writer_for", "close_all_writers", "open_snapshot", "SnapshotMissingError"]
+__all__ = ["AggregateStore", "writer_for", "close_all_writers", "open_snapshot", "SnapshotMissingError",
+           "StoreUnwritableError"]
 
 
 class SnapshotMissingError(TransientError):
     """No snapshot has been published yet (the pipeline has not landed anything)."""
+
+
+class StoreUnwritableError(TerminalError):
+    """The store's directory is read-only or its disk is full: retrying will not help until someone
+    frees space or points ``RM_STORE_PATH`` elsewhere (the message says which)."""
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_DENIED_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+_FULL_TEXT = ("no space left on device", "file too large", "disk quota exceeded")
+_DENIED_TEXT = ("permission denied", "read-only file system", "operation not permitted")
+
+
+def _unwritable(path: Path, exc: BaseException, what: str = "the store") -> StoreUnwritableError | None:
+    """The clear error for a store that cannot be written, or None when ``exc`` is something else.
+
+    DuckDB reports the operating system's error only as text ("Could not write file ...: No space
+    left on device"), so both the errno and the text are looked at.
+    """
+    text = str(exc)
+    low = text.lower()
+    code = exc.errno if isinstance(exc, OSError) else None
+    where = path.parent.resolve()
+    if code in _FULL_ERRNOS or any(m in low for m in _FULL_TEXT):
+        return StoreUnwritableError(
+            f"{what} {path} cannot grow: the disk holding {where} is full or the file hit a size limit ({text}). "
+            "Free space there, or point RM_STORE_PATH at a disk with room, then start the pipeline again; rows "
+            "landed before are intact (a failed batch is never half-applied) and a restart re-reads the topic."
+        )
+    if code in _DENIED_ERRNOS or any(m in low for m in _DENIED_TEXT):
+        return StoreUnwritableError(
+            f"{what} {path} cannot be written: {where} is read-only or not writable by this user ({text}). "
+            "Point RM_STORE_PATH at a writable directory (or make this one writable), then start the pipeline again."
+        )
+    return None
 
 
 class AggregateStore:
@@ -44,15 +81,27 @@ class AggregateStore:
     def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0) -> None:
         self.path = Path(path)
         self.snapshot = Path(snapshot)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._con = duckdb.connect(str(self.path))
-        self._db_name = self._con.execute("SELECT current_database()").fetchone()[0]
-        for table in TABLES:
-            self._con.execute(create_table_sql(table))
         self._dirty = True
         self._closed = threading.Event()
-        self.publish()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(self.path))
+            self._db_name = self._con.execute("SELECT current_database()").fetchone()[0]
+            for table in TABLES:
+                self._con.execute(create_table_sql(table))
+            self.publish()
+        except (OSError, duckdb.Error) as exc:
+            if self._con is not None:
+                try:
+                    self._con.close()
+                except duckdb.Error:
+                    pass
+            clear = exc if isinstance(exc, StoreUnwritableError) else _unwritable(self.path, exc)
+            if clear is None:
+                raise
+            raise clear from exc
         self._publisher = threading.Thread(
             target=self._publish_loop, args=(publish_every_s,), name=f"publish-{self.path.name}", daemon=True
         )
@@ -109,13 +158,26 @@ class AggregateStore:
         """Write a consistent copy of the store for readers and swap it in atomically."""
         tmp = self.snapshot.with_name(self.snapshot.name + ".tmp")
         with self._lock:
-            tmp.unlink(missing_ok=True)
-            self._con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
             try:
-                self._con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
-            finally:
-                self._con.execute("DETACH rm_snapshot_tmp")
-            os.replace(tmp, self.snapshot)
+                tmp.unlink(missing_ok=True)
+                self._con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
+                try:
+                    self._con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
+                finally:
+                    self._con.execute("DETACH rm_snapshot_tmp")
+                os.replace(tmp, self.snapshot)
+            except (OSError, duckdb.Error) as exc:
+                # A half-written copy only takes space (the disk may be full): remove it; readers
+                # keep the previous snapshot.
+                for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                    try:
+                        leftover.unlink(missing_ok=True)
+                    except OSError:
+                        pass
+                clear = _unwritable(self.snapshot, exc, "the read snapshot of the store")
+                if clear is None:
+                    raise
+                raise clear from exc
             self._dirty = False
         return self.snapshot
 

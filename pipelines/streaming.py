@@ -8,6 +8,7 @@
     too_late -> ParseTooLateTurns -> too_late_turns   (counted per key, never dropped silently)
     dead_letters -> dead_letters table + dead-letter topic
     turns -> ClassifyTurns -> AggregateWindows -> refusal_windows, cue_windows, review_samples
+                                               (a turn id counted once per window; copies in n_duplicate_turns)
 
 ``run`` only wires source, named transforms and sinks from plain values of ``Settings``; each
 transform is unit-tested on its own with ``beam.Create`` / ``TestStream``. The live job
@@ -151,7 +152,9 @@ def to_source_progress(topic: str, partition: int, start: int, next_offset: int)
 
 
 def beam_options(settings: Settings, prism_path: str | None, extra_args: list[str] | None = None) -> PipelineOptions:
-    """Runner options: Prism (portable, streaming, Python workers in this process) or the DirectRunner."""
+    """Runner options: Prism (portable, streaming, Python workers in this process), Flink (Beam's
+    portable Flink runner, Python workers in this process), Dataflow or the DirectRunner.
+    ``extra_args`` come last, so they override any option set here (docs/deploy.md)."""
     args = ["--streaming"]
     if settings.runner == "prism":
         # Our own job server, not the process-wide Prism singleton: an earlier pipeline in the same
@@ -160,6 +163,36 @@ def beam_options(settings: Settings, prism_path: str | None, extra_args: list[st
                  "--experiments=disable_prism_server_singleton"]
         if prism_path:
             args.append(f"--prism_location={prism_path}")
+    elif settings.runner == "flink":
+        if settings.flink_job_server_jar is None:
+            raise ConfigurationError(
+                "RM_RUNNER=flink needs RM_FLINK_JOB_SERVER_JAR: the CLI resolves it with "
+                "infra.flink_job_server.with_flink_job_server(settings) (docs/deploy.md)"
+            )
+        # LOOPBACK: the Python workers run in this process, so the landing's process-local DuckDB
+        # writer sees every row; PROCESS/EXTERNAL workers need the multi-writer design of docs/deploy.md.
+        args += ["--runner=FlinkRunner", f"--flink_master={settings.flink_master}",
+                 f"--flink_version={settings.flink_version}", f"--flink_job_server_jar={settings.flink_job_server_jar}",
+                 "--environment_type=LOOPBACK", f"--parallelism={settings.flink_parallelism}"]
+        # Flink 1.17+ on Java 17 reflects into JDK internals (the openings Flink's own launcher adds).
+        args += [f"--job_server_jvm_property=--add-opens=java.base/{m}=ALL-UNNAMED" for m in (
+            "java.lang", "java.lang.reflect", "java.lang.invoke", "java.io", "java.net", "java.nio", "sun.nio.ch",
+            "java.text", "java.time", "java.util", "java.util.concurrent", "java.util.concurrent.atomic",
+            "java.util.concurrent.locks")]
+        if settings.flink_checkpointing_interval_ms > 0:
+            # Retained externalized checkpoints on disk: a restarted job resumes from the latest one
+            # with `-- --savepoint_path=<dir>/<job id>/chk-<n>` (docs/deploy.md).
+            checkpoints = (settings.flink_checkpoint_dir or settings.home / "flink-checkpoints").resolve()
+            args += [f"--checkpointing_interval={settings.flink_checkpointing_interval_ms}",
+                     "--externalized_checkpoints_enabled", "--retain_externalized_checkpoints_on_cancellation",
+                     "--state_backend=filesystem", f"--state_backend_storage_path={checkpoints.as_uri()}"]
+    elif settings.runner == "dataflow":
+        # Project, region, temp_location, the package for the workers (--extra_package) and sizing
+        # come after `--` (docs/deploy.md). Dataflow workers are other machines: the process-local
+        # DuckDB landing does not reach this store there.
+        log.warning("runner dataflow: the DuckDB landing is process-local; on Dataflow every worker VM writes "
+                    "its own file. Land through the multi-worker design of docs/deploy.md.")
+        args += ["--runner=DataflowRunner"]
     else:
         args += ["--runner=DirectRunner"]
     return PipelineOptions(args + list(extra_args or []))

@@ -61,6 +61,9 @@ class WindowAggregate(WindowKey):
     n_over_refusal_suspect: NonNegativeInt = Field(description="Full or partial refusals of benign-judged prompts.")
     n_benign_with_trigger: NonNegativeInt = Field(description="Benign-judged prompts that have a trigger cue.")
     n_suspect_with_trigger: NonNegativeInt = Field(description="Over-refusal suspects among n_benign_with_trigger.")
+    n_duplicate_turns: NonNegativeInt = Field(
+        default=0, description="Further copies of a turn id already counted in this window (not in n_turns)."
+    )
     n_conversations: NonNegativeInt = Field(description="Distinct conversation ids among the window's turns.")
     n_with_latency: NonNegativeInt = Field(default=0, description="Turns that carry latency_ms.")
     latency_p50_ms: float | None = Field(default=None, description="Median latency (log-histogram, within 2.5%).")

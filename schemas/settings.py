@@ -50,6 +50,18 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    kafka_local_sasl: bool = Field(
+        default=False,
+        description="RM_KAFKA_LOCAL_SASL: the local broker's client listener requires SASL/PLAIN (SASL_PLAINTEXT) with "
+        "RM_KAFKA_SASL_USERNAME / RM_KAFKA_SASL_PASSWORD as its one user; set RM_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT "
+        "and RM_KAFKA_SASL_MECHANISM=PLAIN so the clients log in (docs/reliability.md).",
+    )
+    kafka_max_message_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1_048_576, le=256 * 1024 * 1024,
+        description="RM_KAFKA_MAX_MESSAGE_BYTES: largest message value the local broker, the topics Refusal Monitor creates "
+        "and its producers accept (default 16 MiB; a turn's texts are capped far lower, so a bigger message is a "
+        "logging bug that the pipeline dead-letters, not a reason to fail the producer).",
+    )
     kafka_version: str = Field(default="4.1.1", description="RM_KAFKA_VERSION: broker version fetched with mvn.")
     kafka_heap: str = Field(default="512m", description="RM_KAFKA_HEAP: broker JVM heap (-Xmx).")
     topic_turns: str = Field(default="chat-turns", description="RM_TOPIC_TURNS: logged chat turns (input).")
@@ -90,8 +102,38 @@ class Settings(BaseSettings):
         default=False,
         description="RM_STORE_RAW_TEXT: keep sampled prompts and responses unredacted (default: e-mails, phones, cards, IPs and secrets are masked).",
     )
-    runner: Literal["prism", "direct"] = Field(default="prism", description="RM_RUNNER: Beam runner for `run`.")
+    runner: Literal["prism", "direct", "flink", "dataflow"] = Field(
+        default="prism",
+        description="RM_RUNNER: Beam runner for `run`: prism (local), direct, flink (Beam's portable Flink runner, "
+                    "docs/deploy.md) or dataflow (options after `--` are passed through).",
+    )
     beam_version: str = Field(default="2.73.0", description="RM_BEAM_VERSION: must equal the installed apache-beam.")
+
+    # --- Flink (RM_RUNNER=flink; docs/deploy.md, docs/decisions/flink-runner.md) ---------------
+    flink_version: Literal["1.17", "1.18", "1.19", "1.20"] = Field(
+        default="1.19",
+        description="RM_FLINK_VERSION: Flink line of Beam's job server (beam-runners-flink-<version>-job-server); must match the cluster's.",
+    )
+    flink_master: str = Field(
+        default="[local]",
+        description="RM_FLINK_MASTER: '[local]' starts an embedded Flink cluster in the job server; host:port is a cluster's REST endpoint.",
+    )
+    flink_parallelism: int = Field(
+        default=2, ge=1, le=1024,
+        description="RM_FLINK_PARALLELISM: Flink parallelism of every operator (at most the turns topic's partitions is useful for the read).",
+    )
+    flink_checkpointing_interval_ms: int = Field(
+        default=10_000, ge=0,
+        description="RM_FLINK_CHECKPOINTING_INTERVAL_MS: how often Flink checkpoints the job's state (read offsets, windows); 0 disables.",
+    )
+    flink_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="RM_FLINK_CHECKPOINT_DIR: where checkpoints are kept (retained on cancel, to restart from); default RM_HOME/flink-checkpoints.",
+    )
+    flink_job_server_jar: Path | None = Field(
+        default=None,
+        description="RM_FLINK_JOB_SERVER_JAR: a Beam Flink job-server jar to use instead of fetching it with mvn into RM_CACHE_DIR.",
+    )
 
     # --- store and dashboard -----------------------------------------------------------------
     store_path: Path | None = Field(

@@ -12,12 +12,14 @@ st.title("Overview")
 
 
 def _conservation(counts: dict[str, int]) -> None:
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric("Read", f"{counts['read']:,}", help="sum of next_offset - start_offset over source_progress")
     cols[1].metric("Aggregated", f"{counts['aggregated']:,}", help="sum of refusal_windows.n_turns")
     cols[2].metric("Dead-lettered", f"{counts['dead_lettered']:,}", help="rows of dead_letters")
     cols[3].metric("Too late", f"{counts['too_late']:,}", help="rows of too_late_turns")
-    cols[4].metric("Unaccounted", f"{counts['unaccounted']:,}", help="read - aggregated - dead-lettered - too late")
+    cols[4].metric("Duplicates", f"{counts['duplicates']:,}", help="further copies of a turn id already counted")
+    cols[5].metric("Unaccounted", f"{counts['unaccounted']:,}",
+                   help="read - aggregated - dead-lettered - too late - duplicates: in flight while the pipeline runs")
 
 
 def body() -> None:

@@ -49,7 +49,7 @@ WINDOWS = [
     _window(W47_A, "v1", "search", 100, 8, 2, 10, 20, 6, 80, 4),
     _window(W47_A, "v1", "coding", 50, 2, 3, 0, 10, 2, 45, 1),
     _window(W47_B, "v2", "search", 100, 20, 5, 5, 40, 18, 85, 12),
-    _window(W47_B, "v2", "coding", 50, 5, 5, 5, 20, 8, 40, 6),
+    {**_window(W47_B, "v2", "coding", 50, 5, 5, 5, 20, 8, 40, 6), "n_duplicate_turns": 1},
 ]
 
 
@@ -104,8 +104,9 @@ TOO_LATE = [
 ]
 PROGRESS = [
     dict(source_topic="turns", source_partition=0, start_offset=0, next_offset=300, updated_at=UPDATED),
-    dict(source_topic="turns", source_partition=1, start_offset=0, next_offset=105, updated_at=UPDATED),
+    dict(source_topic="turns", source_partition=1, start_offset=0, next_offset=106, updated_at=UPDATED),
 ]
+
 QUALITY = [
     dict(run_id="r1", suite="aggregates.windows", expectation="windows.fresh", expectation_type="expect_x",
          success=False, observed_value="stale 2h", unexpected_count=None, element_count=None, unexpected_examples=None,
@@ -127,7 +128,7 @@ ALERTS = [
 
 # Hand-computed figures the tests assert (all data unless a week is named).
 KNOWN = {
-    "read": 405, "aggregated": 400, "dead_lettered": 3, "too_late": 2, "unaccounted": 0,
+    "read": 406, "aggregated": 400, "dead_lettered": 3, "too_late": 2, "duplicates": 1, "unaccounted": 0,
     "turns": {"v1": 250, "v2": 150},
     "refusals": {"v1": 30, "v2": 35},
     # mix-adjusted v1 -> v2, all features: strata with trigger (v1 16/50, v2 26/60) and without

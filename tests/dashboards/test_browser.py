@@ -113,7 +113,7 @@ def test_every_page_renders_in_chromium(dashboard_url, known_store, tmp_path):
             page.goto(f"{dashboard_url}/", wait_until="domcontentloaded")
             _settle(page, "Conservation (whole store)", 5)
             metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
-            assert any("Read" in m and "405" in m for m in metrics), metrics
+            assert any("Read" in m and "406" in m for m in metrics), metrics
 
             # Auto-refresh: the pipeline publishes a new snapshot (one more dead letter); the open
             # page shows it without a reload.

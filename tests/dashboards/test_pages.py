@@ -38,7 +38,8 @@ def chart_titles(at: AppTest) -> list[str]:
 
 def test_overview_shows_conservation_rates_and_totals(known_store):
     at = open_page("app_pages/overview.py")
-    assert metrics(at) == {"Read": "405", "Aggregated": "400", "Dead-lettered": "3", "Too late": "2", "Unaccounted": "0"}
+    assert metrics(at) == {"Read": "406", "Aggregated": "400", "Dead-lettered": "3", "Too late": "2", "Duplicates": "1",
+                           "Unaccounted": "0"}
     assert sorted(chart_titles(at)) == sorted(["refusal rate", "partial-refusal rate", "clarification rate",
                                                "over-refusal rate", "Volume"])
     totals = at.dataframe[0].value
@@ -63,7 +64,7 @@ def test_filters_apply_and_survive_page_switches(known_store):
     assert list(metrics(at)) == ["Over-refusal of benign prompts, v2"]
     # Conservation is over the whole store whatever the filters say.
     at.switch_page("app_pages/overview.py").run()
-    assert metrics(at)["Read"] == "405"
+    assert metrics(at)["Read"] == "406"
 
 
 def test_upgrade_page_old_vs_new_with_mix_adjustment(known_store):

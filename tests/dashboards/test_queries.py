@@ -43,7 +43,7 @@ def test_dimensions(known_store):
 
 def test_conservation_counts(known_store):
     assert queries.conservation(known_store.snapshot) == {
-        k: KNOWN[k] for k in ("read", "aggregated", "dead_lettered", "too_late", "unaccounted")}
+        k: KNOWN[k] for k in ("read", "aggregated", "dead_lettered", "too_late", "duplicates", "unaccounted")}
 
 
 def test_rates_over_time_long_frame(known_store):

@@ -24,7 +24,7 @@ from schemas import InvalidTurnError, Settings
 WINDOW_FIELDS = (
     "n_turns", "n_full_refusal", "n_partial_refusal", "n_clarification", "n_compliance", "n_with_trigger",
     "n_refused_with_trigger", "n_benign_prompt", "n_over_refusal_suspect", "n_benign_with_trigger",
-    "n_suspect_with_trigger", "n_with_latency", "n_conversations", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
+    "n_suspect_with_trigger", "n_with_latency", "n_duplicate_turns", "n_conversations", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms",
 )
 
 
@@ -81,7 +81,7 @@ def recompute(records: Iterable[KafkaRecord], window_s: int, lateness_s: float, 
         acc_s[key] = samples.add_input(acc_s[key], facts)
         for cue in facts.cues:
             ckey = (*key, cue.term, cue.category)
-            acc_c[ckey] = cues.add_input(acc_c[ckey], (facts.refused, cue.benign, facts.over_refusal_suspect))
+            acc_c[ckey] = cues.add_input(acc_c[ckey], (turn.turn_id, facts.refused, cue.benign, facts.over_refusal_suspect))
     windows = {k: {f: counts.extract_output(v)[f] for f in WINDOW_FIELDS} for k, v in acc_w.items()}
     sample_rows = {}
     for k, v in acc_s.items():
@@ -90,8 +90,9 @@ def recompute(records: Iterable[KafkaRecord], window_s: int, lateness_s: float, 
         slots += [(samples_k + i, c.turn_id) for i, c in enumerate(out["refusal"][1])]
         if slots:
             sample_rows[k] = sorted(slots)
-    return {"windows": windows, "cues": {k: list(v) for k, v in acc_c.items()}, "samples": sample_rows,
-            "dead": dead, "too_late": too_late, "read": read}
+    return {"windows": windows, "cues": {k: cues.extract_output(v) for k, v in acc_c.items()}, "samples": sample_rows,
+            "dead": dead, "too_late": too_late, "read": read,
+            "duplicates": sum(w["n_duplicate_turns"] for w in windows.values())}
 
 
 def landed(snapshot) -> dict:
@@ -109,11 +110,20 @@ def landed(snapshot) -> dict:
     _, [(dead,)] = run_query(snapshot, "SELECT count(*) FROM dead_letters")
     _, late = run_query(snapshot, "SELECT turn_id FROM too_late_turns")
     _, [(read,)] = run_query(snapshot, "SELECT coalesce(sum(next_offset - start_offset), 0) FROM source_progress")
+    _, [(duplicates,)] = run_query(snapshot, "SELECT coalesce(sum(n_duplicate_turns), 0) FROM refusal_windows")
     return {"windows": windows, "cues": cue_rows, "samples": dict(sample_rows), "dead": dead,
-            "too_late": {t for (t,) in late}, "read": int(read)}
+            "too_late": {t for (t,) in late}, "read": int(read), "duplicates": duplicates}
 
 
 def assert_same_tables(got: dict, want: dict) -> None:
     """Table by table, so a failure says which one differs."""
-    for table in ("read", "dead", "too_late", "windows", "cues", "samples"):
-        assert got[table] == want[table], f"{table} differs"
+    for table in ("read", "dead", "too_late", "duplicates", "windows", "cues", "samples"):
+        assert got[table] == want[table], f"{table} differs: got {_diff(got[table], want[table])}"
+
+
+def _diff(got, want) -> str:
+    if isinstance(got, (set, dict)) and isinstance(want, (set, dict)):
+        g, w = set(got), set(want)
+        changed = [(k, got[k], want[k]) for k in sorted(g & w) if isinstance(got, dict) and got[k] != want[k]][:3]
+        return f"only landed {sorted(g - w)[:5]}, only recomputed {sorted(w - g)[:5]}, different (landed, recomputed) {changed}"
+    return f"{got!r} vs {want!r}"

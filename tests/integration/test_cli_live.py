@@ -69,7 +69,7 @@ def test_backfill_of_files_reports_progress_and_conservation(topic_settings, tmp
     store = tmp_path / "backfill.duckdb"
     out = cli(topic_settings, "backfill", str(data), "--store", str(store), timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "read 32, counted 30, dead-lettered 1, too late 1, unaccounted 0" in out.stdout
+    assert "read 32, counted 30, dead-lettered 1, too late 1, duplicates 0, unaccounted 0" in out.stdout
     check = cli(topic_settings, "conservation", "--json", "--store", str(store))
     assert check.returncode == 0 and json.loads(check.stdout)["holds"] is True
 

@@ -1,7 +1,7 @@
 """Property: the live pipeline and a backfill give identical tables on the same input.
 
 Hypothesis draws a traffic log (out-of-order event times, turns later than the allowed
-lateness, malformed lines, cue words, refusals); it is produced to a real one-partition topic
+lateness, malformed lines, re-sent duplicates, cue words, refusals); it is produced to a real one-partition topic
 whose Kafka timestamps are the turns' event times, and written as a JSON Lines file in the same
 order. Then three runs land three stores: streaming (until idle), backfill of the topic, and
 backfill of the file. Every table must be the same in all three, and the same as the plain-Python
@@ -36,6 +36,7 @@ turn_st = st.fixed_dictionaries({
     "version": st.sampled_from(["v1", "v2"]), "feature": st.sampled_from(["chat", "code"]),
     "conversation": st.integers(0, 8), "latency": st.one_of(st.none(), st.floats(1, 5000)),
     "broken": st.sampled_from([False] * 12 + [True]),
+    "resend": st.sampled_from([False] * 8 + [True]),  # a logger retry: the previous turn's exact bytes again
 })
 
 
@@ -48,6 +49,9 @@ def _log(draws: list[dict], base: datetime) -> list[tuple[int, bytes]]:
         if d["broken"]:
             out.append((ms, b'{"turn_id": "broken", "timestamp": 17}'))
             continue
+        if d["resend"] and out:
+            out.append(out[-1])
+            continue
         turn = make_turn(turn_id=f"t{i}", conversation_id=f"c{d['conversation']}", timestamp=event.isoformat(),
                          model_version=d["version"], feature=d["feature"], prompt=d["prompt"], response=d["response"],
                          latency_ms=d["latency"])
@@ -55,7 +59,7 @@ def _log(draws: list[dict], base: datetime) -> list[tuple[int, bytes]]:
     return out
 
 
-@hsettings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@hsettings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 @given(draws=st.lists(turn_st, min_size=10, max_size=80))
 def test_streaming_and_backfill_land_identical_tables(topic_settings, prism_path, tmp_path_factory, draws):
     tmp = tmp_path_factory.mktemp("eq")

@@ -32,15 +32,16 @@ def facts(label="compliance", trigger=False, risk="benign", version="v1", featur
 def test_count_turns_fn_counts_every_field_and_merges():
     fn = CountTurnsFn()
     a = fn.create_accumulator()
-    for f in [facts("full_refusal", trigger=True), facts("compliance", trigger=True), facts("clarification"),
-              facts("partial_refusal", risk="harmful")]:
-        a = fn.add_input(a, f)
-    b = fn.add_input(fn.create_accumulator(), facts("full_refusal", risk="ambiguous"))
+    for i, f in enumerate([facts("full_refusal", trigger=True), facts("compliance", trigger=True),
+                           facts("clarification"), facts("partial_refusal", risk="harmful")]):
+        a = fn.add_input(a, f._replace(turn_id=f"t{i}"))
+    b = fn.add_input(fn.create_accumulator(), facts("full_refusal", risk="ambiguous", turn="t9"))
     out = fn.extract_output(fn.merge_accumulators([a, b]))
     assert out == {
         "n_turns": 5, "n_full_refusal": 2, "n_partial_refusal": 1, "n_clarification": 1, "n_compliance": 1,
         "n_with_trigger": 2, "n_refused_with_trigger": 1, "n_benign_prompt": 3, "n_over_refusal_suspect": 1,
         "n_benign_with_trigger": 2, "n_suspect_with_trigger": 1, "n_with_latency": 0, "n_conversations": 1,
+        "n_duplicate_turns": 0,
         "latency_p50_ms": None, "latency_p90_ms": None, "latency_p99_ms": None,
     }
     assert set(COUNT_FIELDS) < set(out)
@@ -62,9 +63,34 @@ def test_distinct_conversations_and_latency_quantiles():
 def test_cue_counts():
     fn = CountCuesFn()
     acc = fn.create_accumulator()
-    for flags in [(True, True, True), (False, True, False), (True, False, False)]:
+    for flags in [("a", True, True, True), ("b", False, True, False), ("c", True, False, False), ("a", True, True, True)]:
         acc = fn.add_input(acc, flags)
-    assert fn.extract_output(fn.merge_accumulators([acc, fn.add_input(fn.create_accumulator(), (False, False, False))])) == [4, 2, 2, 1]
+    other = fn.add_input(fn.create_accumulator(), ("d", False, False, False))
+    other = fn.add_input(other, ("b", False, True, False))  # a copy of b in another bundle
+    assert fn.extract_output(fn.merge_accumulators([acc, other])) == [4, 2, 2, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.integers(0, 15), min_size=1, max_size=40), seed=st.integers(0, 10**6), parts=st.integers(1, 4))
+def test_a_turn_id_is_counted_once_whatever_the_order_and_merging(ids, seed, parts):
+    """Logger retries: copies are counted in n_duplicate_turns, never in n_turns, in any bundling."""
+    fn = CountTurnsFn()
+    turns = [facts("full_refusal" if i % 3 == 0 else "compliance", turn=f"t{i}", conv=f"c{i % 4}", latency=float(i + 1))
+             for i in ids]
+    order = turns[:]
+    random.Random(seed).shuffle(order)
+    accs = [fn.create_accumulator() for _ in range(parts)]
+    for j, f in enumerate(order):
+        accs[j % parts] = fn.add_input(accs[j % parts], f)
+    out = fn.extract_output(fn.merge_accumulators(accs))
+    distinct = set(ids)
+    assert out["n_turns"] == len(distinct) and out["n_duplicate_turns"] == len(ids) - len(distinct)
+    assert out["n_full_refusal"] == sum(1 for i in distinct if i % 3 == 0)
+    assert out["n_conversations"] == len({i % 4 for i in distinct})
+    one = fn.create_accumulator()
+    for f in turns:
+        one = fn.add_input(one, f)
+    assert fn.extract_output(one) == out
 
 
 @settings(max_examples=60, deadline=None)
@@ -96,6 +122,8 @@ def test_bottom_k_sample_is_the_same_whatever_the_order_and_merging(n_refused, n
 
 
 def _stamped(f: TurnFacts, second: float) -> TimestampedValue:
+    if f.turn_id == "t":  # a distinct turn per element unless the test names them
+        f = f._replace(turn_id=f"t{second}")
     return TimestampedValue(f, second)
 
 

@@ -65,11 +65,13 @@ def test_open_range_splits_only_at_the_current_position():
     assert (primary.start, primary.stop, residual.start, residual.stop) == (10, 11, 11, _UNBOUNDED)
 
 
-def test_bounded_range_splits_normally():
+def test_bounded_range_is_not_split_either():
+    """One reader per partition, in order: the lateness rule depends on everything before a record."""
     tracker = _PartitionTracker(OffsetRange(0, 100))
     assert tracker.try_claim(0)
-    primary, residual = tracker.try_split(0.5)
-    assert primary.stop == residual.start and 0 < residual.start < 100
+    assert tracker.try_split(0.5) is None
+    primary, residual = tracker.try_split(0)
+    assert (primary.stop, residual.start, residual.stop) == (1, 1, 100)
 
 
 def test_lateness_lives_at_the_source_on_the_python_path_and_in_the_windows_on_xlang():
