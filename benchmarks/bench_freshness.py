@@ -18,7 +18,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import datetime, timezone
@@ -29,12 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from confluent_kafka import Producer  # noqa: E402
 
-from infra import KafkaServer, ensure_topics  # noqa: E402
-from infra.processes import free_port  # noqa: E402
+from benchmarks.local_kafka import local_kafka  # noqa: E402
 from pipelines.generator import GeneratorConfig, generate_records, produce  # noqa: E402
 from pipelines.services import settings_env  # noqa: E402
 from pipelines.sql import run_query  # noqa: E402
-from schemas import Settings  # noqa: E402
 from schemas.errors import TransientError  # noqa: E402
 
 
@@ -46,12 +43,12 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "freshness.json")
     args = ap.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="rm-fresh-"))
-    port, controller = free_port(), free_port()
-    settings = Settings(home=home, cache_dir=ROOT / ".cache", kafka_port=port, kafka_controller_port=controller)
-    server = KafkaServer(settings)
-    server.up()
-    ensure_topics(settings)
+    with local_kafka() as settings:
+        return _probe(settings, args)
+
+
+def _probe(settings, args) -> int:
+    home = settings.home
     pipeline = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], env=settings_env(settings),
                                 stdout=open(home / "pipeline.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     n_background = int(args.rate * (args.seconds + 60))
@@ -93,7 +90,6 @@ def main() -> int:
             pipeline.wait(60)
         except subprocess.TimeoutExpired:
             os.killpg(pipeline.pid, signal.SIGKILL)
-        server.down()
     if not results:
         print("no probe became visible; see", home / "pipeline.log")
         return 1
