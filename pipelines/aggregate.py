@@ -88,7 +88,7 @@ class _Turn(NamedTuple):
     refused: bool
     benign: bool
     suspect: bool
-    latency_ms: float | None
+    latency_bucket: int | None  # the latency histogram's bucket, computed once on arrival
     conversation_id: str
 
 
@@ -126,7 +126,8 @@ class CountTurnsFn(beam.CombineFn):
     def add_input(self, acc: _TurnSet, facts: TurnFacts) -> _TurnSet:
         acc.add(facts.turn_id, _Turn(
             _LABEL_INDEX[facts.refusal_label], facts.has_trigger, facts.refused, facts.prompt_risk == "benign",
-            facts.over_refusal_suspect, facts.latency_ms, facts.conversation_id,
+            facts.over_refusal_suspect, None if facts.latency_ms is None else _latency_bucket(facts.latency_ms),
+            facts.conversation_id,
         ))
         return acc
 
@@ -154,10 +155,9 @@ class CountTurnsFn(beam.CombineFn):
                     c[10] += t.suspect
             c[7] += t.benign
             c[8] += t.suspect
-            if t.latency_ms is not None:
+            if t.latency_bucket is not None:
                 c[11] += 1
-                bucket = _latency_bucket(t.latency_ms)
-                latency[bucket] = latency.get(bucket, 0) + 1
+                latency[t.latency_bucket] = latency.get(t.latency_bucket, 0) + 1
             conversations.add(t.conversation_id)
         out: dict[str, int | float | None] = dict(zip(COUNT_FIELDS, c))
         out["n_duplicate_turns"] = acc.duplicates

@@ -86,7 +86,10 @@ def recompute(records: Iterable[KafkaRecord], window_s: int, lateness_s: float, 
         for cue in facts.cues:
             ckey = (*key, cue.term, cue.category)
             acc_c[ckey] = cues.add_input(acc_c[ckey], (turn.turn_id, facts.refused, cue.benign, facts.over_refusal_suspect))
-    windows = {k: {f: counts.extract_output(v)[f] for f in WINDOW_FIELDS} for k, v in acc_w.items()}
+    windows = {}
+    for k, v in acc_w.items():
+        out = counts.extract_output(v)
+        windows[k] = {f: out[f] for f in WINDOW_FIELDS}
     sample_rows = {}
     for k, v in acc_s.items():
         out = samples.extract_output(v)
