@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator, Literal
 
-__all__ = ["GeneratorConfig", "Record", "generate_records", "produce", "ProduceReport"]
+__all__ = ["GeneratorConfig", "Record", "generate_records", "produce", "ProduceReport", "DEFAULT_MAX_MESSAGE_BYTES"]
 
 Scenario = Literal["steady", "over_refusal"]
 
@@ -217,12 +217,26 @@ def generate_records(cfg: GeneratorConfig) -> Iterator[Record]:
 
 @dataclass
 class ProduceReport:
-    """What ``produce`` achieved; ``failed`` > 0 means messages were not delivered."""
+    """What ``produce`` achieved. Every record sent ends as delivered or failed (``sent == delivered
+    + failed`` on return); ``failed`` > 0 means messages were not delivered, and ``errors`` says why.
+    ``broker_errors`` counts the client's reports of an unreachable broker (it kept retrying)."""
 
     sent: int = 0
     delivered: int = 0
     failed: int = 0
+    broker_errors: int = 0
     errors: list[str] = field(default_factory=list)
+    broker_notes: list[str] = field(default_factory=list)
+
+    def note(self, error: str) -> None:
+        if len(self.errors) < 20:
+            self.errors.append(error)
+
+
+#: The producer's default size limit: RM_KAFKA_MAX_MESSAGE_BYTES's default (16 MiB) plus the
+#: broker's 64 KiB batch headroom (infra/kafka_server.py), so a message the broker takes is never
+#: refused here.
+DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024 + 64 * 1024
 
 
 def produce(
@@ -231,21 +245,48 @@ def produce(
     topic: str,
     rate_per_s: float | None = None,
     on_progress: Callable[[ProduceReport], None] | None = None,
+    delivery_timeout_s: float = 600.0,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
 ) -> ProduceReport:
-    """Send records to Kafka (idempotent producer), paced to ``rate_per_s`` if given; wait for delivery."""
-    from confluent_kafka import KafkaError, Producer
+    """Send records to Kafka (idempotent producer), paced to ``rate_per_s`` if given; wait for delivery.
+
+    While the broker is unreachable the client keeps every message queued and retries it for up to
+    ``delivery_timeout_s`` (librdkafka ``message.timeout.ms``); a full local queue pauses the
+    generator instead of dropping. On return every message has a delivery report: delivered, or
+    failed with the error counted in the report (the CLI then exits 1). Nothing is dropped silently.
+    A message larger than ``max_message_bytes`` is refused by the client and counted as failed.
+    """
+    from confluent_kafka import KafkaError, KafkaException, Producer
 
     report = ProduceReport()
+    fatal: list[KafkaError] = []
 
     def delivered(err: KafkaError | None, _msg: object) -> None:
         if err is None:
             report.delivered += 1
         else:
             report.failed += 1
-            if len(report.errors) < 20:
-                report.errors.append(str(err))
+            report.note(str(err))
 
-    producer = Producer({**producer_config, "enable.idempotence": True, "linger.ms": 20, "compression.type": "lz4"})
+    def on_error(err: KafkaError) -> None:
+        # Connection and broker errors: the client retries them itself; we count them so the
+        # caller can see the broker was away. A fatal error (idempotence broken) ends the run.
+        if err.fatal():
+            fatal.append(err)
+        report.broker_errors += 1
+        if len(report.broker_notes) < 5:
+            report.broker_notes.append(err.str())
+
+    producer = Producer({
+        **producer_config, "enable.idempotence": True, "acks": "all", "linger.ms": 20, "compression.type": "lz4",
+        "message.timeout.ms": int(delivery_timeout_s * 1000), "message.max.bytes": max_message_bytes,
+        "error_cb": on_error,
+    })
+
+    def check_fatal() -> None:
+        if fatal:
+            raise KafkaException(fatal[0])
+
     started = time.monotonic()
     last_progress = started
     for record in records:
@@ -253,10 +294,16 @@ def produce(
             try:
                 producer.produce(topic, key=record.key, value=record.value, timestamp=record.timestamp_ms, on_delivery=delivered)
                 break
-            except BufferError:  # local queue full: let deliveries drain, then retry (never drop)
+            except BufferError:  # local queue full (e.g. broker away): let deliveries drain, then retry (never drop)
                 producer.poll(0.5)
+                check_fatal()
+            except KafkaException as exc:  # refused before queuing (e.g. larger than message.max.bytes)
+                report.failed += 1
+                report.note(str(exc.args[0]) if exc.args else str(exc))
+                break
         report.sent += 1
         producer.poll(0)
+        check_fatal()
         if rate_per_s:
             ahead = report.sent / rate_per_s - (time.monotonic() - started)
             if ahead > 0:
@@ -264,8 +311,17 @@ def produce(
         if on_progress and time.monotonic() - last_progress >= 5:
             on_progress(report)
             last_progress = time.monotonic()
-    remaining = producer.flush(120)
+    # Wait for every report: each message is delivered or fails within message.timeout.ms, so this
+    # ends; the extra minute is only a guard against a client that stops reporting.
+    deadline = time.monotonic() + delivery_timeout_s + 60
+    while len(producer) > 0 and time.monotonic() < deadline:
+        producer.flush(1.0)
+        check_fatal()
+        if on_progress and time.monotonic() - last_progress >= 5:
+            on_progress(report)
+            last_progress = time.monotonic()
+    remaining = report.sent - report.delivered - report.failed
     if remaining:
         report.failed += remaining
-        report.errors.append(f"{remaining} messages still undelivered after 120s flush")
+        report.note(f"{remaining} messages without a delivery report after {delivery_timeout_s + 60:.0f}s")
     return report

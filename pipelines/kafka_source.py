@@ -262,12 +262,18 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
         """At the partition's end? (A short poll alone is not proof: a fetch may just be slow.)"""
         if got >= self.poll_batch:
             return False
-        from confluent_kafka import TopicPartition as KTP
+        from confluent_kafka import KafkaException, TopicPartition as KTP
 
         position = self._positions.get(tp, 0)
-        _, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), cached=True)
-        if high is None or high < 0 or position < high:
-            _, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), timeout=5)
+        try:
+            _, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), cached=True)
+            if high is None or high < 0 or position < high:
+                _, high = consumer.get_watermark_offsets(KTP(tp.topic, tp.partition), timeout=5)
+        except KafkaException:
+            # The broker is unreachable (an outage, a restart): not known to be caught up, so the
+            # watermark does not jump ahead; the read retries at the next resumption.
+            self.errors.inc()
+            return False
         return position >= high
 
     @beam.DoFn.unbounded_per_element()
@@ -302,7 +308,8 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
             _, ts_ms = msg.timestamp()
             arrival = ts_ms / 1000.0 if ts_ms and ts_ms > 0 else now
             record = KafkaRecord(tp.topic, tp.partition, offset, ts_ms, msg.key(), msg.value())
-            event_ts = event_time_of(record.value) or arrival
+            event_ts = event_time_of(record.value)
+            event_ts = arrival if event_ts is None else event_ts
             self.records.inc()
             behind = estimator.judge(arrival, event_ts)
             if behind is not None:

@@ -14,6 +14,7 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
+from pipelines.redact import redact
 from schemas import ChatTurn, DeadLetter, InvalidTurnError, TooLateTurn, parse_turn
 
 __all__ = ["KafkaRecord", "ParseTurns", "ParseTooLateTurns", "parse_record", "to_dead_letter", "to_too_late", "excerpt"]
@@ -33,11 +34,12 @@ class KafkaRecord(NamedTuple):
 
 
 def excerpt(value: bytes | None) -> str:
-    """The first bytes of a message, printable and bounded, for a human looking at a dead letter."""
+    """The first bytes of a message, printable, bounded and redacted (pipelines/redact.py), for a
+    human looking at a dead letter: it is stored and published, so it must not leak private text."""
     if value is None:
         return ""
     head = value[:_EXCERPT_BYTES]
-    text = head.decode("utf-8", errors="backslashreplace")
+    text = redact(head.decode("utf-8", errors="backslashreplace"))
     return text + ("…" if len(value) > _EXCERPT_BYTES else "")
 
 
@@ -76,18 +78,33 @@ def to_too_late(turn: ChatTurn, record: KafkaRecord, watermark_s: float) -> TooL
 
 _DEAD_LETTER = "dead_letters"
 
+#: A turn stamped more than this after the message's Kafka timestamp is a clock or logging bug.
+MAX_FUTURE_SKEW_S = 86_400.0
+
+
+def future_skew_error(turn: ChatTurn, record: KafkaRecord) -> InvalidTurnError | None:
+    """The reason to reject a turn whose event time is far after the time it was logged, if it is."""
+    if record.timestamp_ms and record.timestamp_ms > 0:
+        ahead = turn.timestamp.timestamp() - record.timestamp_ms / 1000.0
+        if ahead > MAX_FUTURE_SKEW_S:
+            return InvalidTurnError(
+                f"field 'timestamp': {ahead / 86_400:.1f} days after the message's Kafka timestamp "
+                f"(more than a day after it was logged: a clock or logging bug)", field="timestamp")
+    return None
+
 
 class _ParseFn(beam.DoFn):
     """Validates records; on-time ones become event-time-stamped turns, records that arrived behind
     the watermark (``(record, watermark)`` pairs) become TooLateTurn rows. Either may dead-letter."""
 
-    def __init__(self, too_late: bool = False) -> None:
+    def __init__(self, too_late: bool = False, check_stamp: bool = False) -> None:
         self.too_late = too_late
+        self.check_stamp = check_stamp
         self.read = Metrics.counter("conservation", "records_read")
         self.valid = Metrics.counter("conservation", "turns_valid")
         self.dead = Metrics.counter("conservation", "dead_lettered")
 
-    def process(self, element):
+    def process(self, element, stamp=beam.DoFn.TimestampParam):
         record, watermark_s = element if self.too_late else (element, None)
         self.read.inc()
         try:
@@ -98,6 +115,20 @@ class _ParseFn(beam.DoFn):
             return
         if self.too_late:
             yield to_too_late(turn, record, watermark_s)
+            return
+        skew = future_skew_error(turn, record)
+        if skew is not None:
+            self.dead.inc()
+            yield pvalue.TaggedOutput(_DEAD_LETTER, to_dead_letter(record, skew))
+            return
+        if self.check_stamp and abs(turn.timestamp.timestamp() - stamp.micros / 1e6) > 1e-3:
+            # The read judged lateness by the first "timestamp" in the raw message; the turn's own
+            # differs (a duplicated key, or one nested earlier). Counting it could put it behind
+            # the watermark, where Beam would drop it without a trace: reject it, with the reason.
+            self.dead.inc()
+            yield pvalue.TaggedOutput(_DEAD_LETTER, to_dead_letter(record, InvalidTurnError(
+                "field 'timestamp': ambiguous: the message has another 'timestamp' key besides the turn's own",
+                field="timestamp")))
             return
         self.valid.inc()
         yield beam.window.TimestampedValue(turn, turn.timestamp.timestamp())
@@ -112,8 +143,17 @@ class ParseTooLateTurns(beam.PTransform):
 
 
 class ParseTurns(beam.PTransform):
-    """KafkaRecord -> (turns: ChatTurn with event-time timestamps, dead_letters: DeadLetter)."""
+    """KafkaRecord -> (turns: ChatTurn with event-time timestamps, dead_letters: DeadLetter).
+
+    ``check_stamp``: the read stamped each record with the event time it judged lateness by (the
+    Python Kafka read and the files read do); a turn whose own timestamp differs is dead-lettered.
+    """
+
+    def __init__(self, check_stamp: bool = False) -> None:
+        super().__init__()
+        self.check_stamp = check_stamp
 
     def expand(self, records):
-        parsed = records | "ValidateTurn" >> beam.ParDo(_ParseFn()).with_outputs(_DEAD_LETTER, main="turns")
+        parsed = records | "ValidateTurn" >> beam.ParDo(_ParseFn(check_stamp=self.check_stamp)).with_outputs(
+            _DEAD_LETTER, main="turns")
         return {"turns": parsed.turns, "dead_letters": parsed[_DEAD_LETTER]}

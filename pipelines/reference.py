@@ -20,7 +20,7 @@ from pipelines.aggregate import CountCuesFn, CountTurnsFn, SampleRefusalsFn
 from pipelines.classify import classify_turn
 from pipelines.kafka_source import event_time_of
 from pipelines.lateness import LatenessJudge
-from pipelines.parse import KafkaRecord, parse_record
+from pipelines.parse import KafkaRecord, future_skew_error, parse_record
 from schemas import InvalidTurnError, Settings, WindowAggregate
 
 __all__ = ["WINDOW_FIELDS", "read_topic", "recompute", "window_rows"]
@@ -69,7 +69,9 @@ def recompute(records: Iterable[KafkaRecord], window_s: int, lateness_s: float, 
         read += 1
         judge = judges.setdefault((r.topic, r.partition), LatenessJudge(lateness_s))
         arrival = r.timestamp_ms / 1000.0
-        behind = judge.judge(arrival, event_time_of(r.value) or arrival)
+        stamped = event_time_of(r.value)
+        stamped = arrival if stamped is None else stamped
+        behind = judge.judge(arrival, stamped)
         try:
             turn = parse_record(r)
         except InvalidTurnError:
@@ -77,6 +79,9 @@ def recompute(records: Iterable[KafkaRecord], window_s: int, lateness_s: float, 
             continue
         if behind is not None:
             too_late.add(turn.turn_id)
+            continue
+        if future_skew_error(turn, r) is not None or abs(turn.timestamp.timestamp() - stamped) > 1e-3:
+            dead += 1  # ParseTurns(check_stamp=True): an ambiguous timestamp
             continue
         facts = classify_turn(turn)
         start = int(turn.timestamp.timestamp()) // window_s * window_s

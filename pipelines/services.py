@@ -49,9 +49,15 @@ def dashboard_command(settings: Settings) -> list[str]:
 
 
 def run_dashboard(settings: Settings) -> int:
-    """Serve the dashboard in the foreground until interrupted."""
+    """Serve the dashboard in the foreground until interrupted.
+
+    The process becomes Streamlit (exec), so its PID is the server's: whoever stops it by PID
+    (a PID file, a test, a supervisor) stops the server, rather than orphaning a child.
+    """
     print(f"dashboard: http://{settings.dashboard_host}:{settings.dashboard_port}", flush=True)
-    return subprocess.call(dashboard_command(settings), env=settings_env(settings))
+    cmd = dashboard_command(settings)
+    os.execve(cmd[0], cmd, settings_env(settings))
+    return 0  # not reached
 
 
 def _cli(*args: str) -> list[str]:

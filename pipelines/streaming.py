@@ -123,7 +123,8 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
         | "ToSourceProgress" >> beam.MapTuple(to_source_progress)
         | "LandSourceProgress" >> LandRows("source_progress", store, snapshot, every)
     )
-    parsed = read["records"] | "ParseTurns" >> ParseTurns()
+    # The Python and files reads stamp records with the event time they judged lateness by.
+    parsed = read["records"] | "ParseTurns" >> ParseTurns(check_stamp=bool(mode.files) or settings.kafka_read_path == "python")
     late = read["too_late"] | "ParseTooLateTurns" >> ParseTooLateTurns()
     dead_letters = (parsed["dead_letters"], late["dead_letters"]) | "AllDeadLetters" >> beam.Flatten()
     _ = dead_letters | "LandDeadLetters" >> LandRows("dead_letters", store, snapshot, every)

@@ -7,10 +7,10 @@ description (see also docs/schema.md).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas.errors import InvalidTurnError
 
@@ -25,6 +25,11 @@ FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "error"
 _Id = Annotated[str, Field(min_length=1, max_length=256)]
 _Label = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$")]
 _MetaValue = str | int | float | bool | None
+
+
+#: Event times outside this range are rejected: a year-9999 timestamp would overflow window arithmetic.
+EARLIEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST_TIMESTAMP = datetime(2200, 1, 1, tzinfo=timezone.utc)
 
 
 class ChatTurn(BaseModel):
@@ -61,6 +66,22 @@ class ChatTurn(BaseModel):
     metadata: dict[Annotated[str, Field(max_length=128)], _MetaValue] = Field(
         default_factory=dict, description="Free key/value context from the logger (flat, scalar values)."
     )
+
+    @field_validator("timestamp", mode="before")
+    @classmethod
+    def _iso_string(cls, value: object) -> object:
+        # An epoch number would be accepted by pydantic, but the read judges lateness from the
+        # raw message and reads only ISO strings there: one reading, or the two could disagree.
+        if not isinstance(value, str):
+            raise ValueError("must be an ISO 8601 string with a timezone, e.g. 2026-11-28T10:00:00+00:00")
+        return value
+
+    @field_validator("timestamp")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        if not EARLIEST_TIMESTAMP <= value <= LATEST_TIMESTAMP:
+            raise ValueError(f"must be between {EARLIEST_TIMESTAMP.date()} and {LATEST_TIMESTAMP.date()}, got {value.isoformat()}")
+        return value
 
     @property
     def event_time(self) -> datetime:

@@ -7,7 +7,6 @@ individual fields through ``Settings.model_copy(update=...)``. Defaults run the 
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -186,17 +185,17 @@ class Settings(BaseSettings):
             raise ValueError("RM_KAFKA_PORT and RM_KAFKA_CONTROLLER_PORT must differ")
         return self
 
-    @cached_property
+    @property
     def bootstrap_servers(self) -> str:
         """Bootstrap string for clients: explicit setting, else the local broker."""
         return self.kafka_bootstrap or f"127.0.0.1:{self.kafka_port}"
 
-    @cached_property
+    @property
     def store_file(self) -> Path:
         """The DuckDB file the pipeline writes."""
         return self.store_path or self.home / "refusal_monitor.duckdb"
 
-    @cached_property
+    @property
     def snapshot_file(self) -> Path:
         """The read-only snapshot the writer publishes for `sql` and the dashboard."""
         return self.store_file.with_name(self.store_file.stem + ".snapshot.duckdb")

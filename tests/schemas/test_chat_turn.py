@@ -45,3 +45,16 @@ def test_invalid_turn_names_the_field(raw, field, words):
 def test_garbage_is_rejected_with_reason(raw, words):
     with pytest.raises(InvalidTurnError, match=words):
         parse_turn(raw)
+
+
+@pytest.mark.parametrize("timestamp, words", [
+    (1795168950, "must be an ISO 8601 string"),
+    ("1970-01-01T00:00:00+00:00", "must be between 2000-01-01 and 2200-01-01"),
+    ("9999-12-31T23:59:59+00:00", "must be between"),
+])
+def test_timestamps_must_be_iso_strings_in_a_sane_range(timestamp, words):
+    from tests.conftest import turn_bytes
+
+    with pytest.raises(InvalidTurnError) as info:
+        parse_turn(turn_bytes(timestamp=timestamp))
+    assert info.value.field == "timestamp" and words in info.value.reason
