@@ -42,12 +42,15 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 from pipelines.lateness import LatenessJudge
 from pipelines.parse import KafkaRecord
 
-__all__ = ["TOO_LATE", "PROGRESS", "TopicPartition", "ReadBounds", "ReadFromKafkaPartitions", "list_partitions", "event_time_of"]
+__all__ = ["TOO_LATE", "PROGRESS", "PARTITIONS_CHANGED", "TopicPartition", "ReadBounds", "ReadFromKafkaPartitions", "list_partitions", "event_time_of"]
 
 #: Tag of the read's second output: (KafkaRecord, threshold seconds) for turns judged too late.
 TOO_LATE = "too_late"
 #: Tag of the read's third output: (topic, partition, first offset, next offset) of each poll.
 PROGRESS = "progress"
+#: In the error that ends an unbounded read when its topic gained partitions (pipelines/streaming.run
+#: restarts the job on it, and the restart reads every partition).
+PARTITIONS_CHANGED = "RM_TOPIC_PARTITIONS_CHANGED"
 
 _UNBOUNDED = sys.maxsize
 
@@ -175,8 +178,12 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
         allowed_lateness_s: float,
         poll_batch: int = 1000,
         bounds: ReadBounds = ReadBounds(),
+        n_partitions: int | None = None,
+        partition_check_s: float | None = None,
     ) -> None:
         self.bounds = bounds
+        self.n_partitions = n_partitions
+        self.partition_check_s = partition_check_s
         self.consumer_config = consumer_config
         self.read_from = read_from
         self.stop_at_end = stop_at_end
@@ -236,6 +243,7 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
 
     # -- DoFn ------------------------------------------------------------------------------------
     def setup(self) -> None:
+        self._next_partition_check = time.monotonic() + (self.partition_check_s or 0)
         self._positions: dict[TopicPartition, int] = {}
         self._consumers: dict[TopicPartition, object] = {}
         self._last_data: dict[TopicPartition, float] = {}
@@ -257,6 +265,22 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
             consumer.seek(KTP(tp.topic, tp.partition, offset))
             self._positions[tp] = offset
         return consumer
+
+    def _check_partitions(self, consumer, tp: TopicPartition) -> None:
+        """End the read if the topic gained partitions: the job is built with its partitions, and
+        ``streaming.run`` restarts it (the restart re-reads every partition, windows exactly)."""
+        if self.partition_check_s is None or self.n_partitions is None or time.monotonic() < self._next_partition_check:
+            return
+        self._next_partition_check = time.monotonic() + self.partition_check_s
+        from confluent_kafka import KafkaException
+
+        try:
+            found = len(consumer.list_topics(tp.topic, timeout=5).topics[tp.topic].partitions)
+        except (KafkaException, KeyError):
+            return  # the broker is away: checked again next time
+        if found > self.n_partitions:
+            raise RuntimeError(f"{PARTITIONS_CHANGED}: topic {tp.topic!r} now has {found} partitions "
+                               f"(the job was built with {self.n_partitions})")
 
     def _caught_up(self, consumer, tp: TopicPartition, got: int) -> bool:
         """At the partition's end? (A short poll alone is not proof: a fetch may just be slow.)"""
@@ -319,6 +343,7 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
                 yield beam.window.TimestampedValue(record, event_ts)
         if messages:
             self._last_data[tp] = now
+        self._check_partitions(consumer, tp)
         caught_up = not exhausted and self._caught_up(consumer, tp, len(messages))
         estimator.advance(now, caught_up)  # reported to the runner through current_watermark()
         if first_offset is not None:
@@ -351,9 +376,11 @@ class ReadFromKafkaPartitions(beam.PTransform):
         idle_stop_s: float | None = None,
         allowed_lateness_s: float = 10.0,
         bounds: ReadBounds = ReadBounds(),
+        partition_check_s: float | None = None,
     ) -> None:
         super().__init__()
         self.bounds = bounds
+        self.partition_check_s = partition_check_s
         self.consumer_config = consumer_config
         self.topic = topic
         self.read_from = read_from
@@ -365,7 +392,8 @@ class ReadFromKafkaPartitions(beam.PTransform):
         partitions = list_partitions(self.consumer_config, self.topic)
         fn = _ReadPartitionFn(
             self.consumer_config, self.read_from, self.stop_at_end, self.idle_stop_s, self.allowed_lateness_s,
-            bounds=self.bounds,
+            bounds=self.bounds, n_partitions=len(partitions),
+            partition_check_s=None if self.stop_at_end else self.partition_check_s,
         )
         read = (
             pbegin

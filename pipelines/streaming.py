@@ -24,6 +24,7 @@ re-read's panes have caught up with them (docs/streaming.md).
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.aggregate import AggregateWindows
 from pipelines.classify import ClassifyTurns
-from pipelines.kafka_source import ReadBounds, ReadFromKafkaPartitions
+from pipelines.kafka_source import PARTITIONS_CHANGED, ReadBounds, ReadFromKafkaPartitions
 from pipelines.landing import LandRows, PublishDeadLetters
 from pipelines.parse import ParseTooLateTurns, ParseTurns
 from pipelines.store import close_all_writers
@@ -76,6 +77,7 @@ def read_turns(settings: Settings, mode: RunMode) -> beam.PTransform:
         consumer, settings.topic_turns, read_from=settings.read_from,
         stop_at_end=mode.stop_at_end, idle_stop_s=mode.idle_stop_s,
         allowed_lateness_s=source_lateness_seconds(settings), bounds=mode.bounds,
+        partition_check_s=settings.partition_check_seconds,
     )
 
 
@@ -200,7 +202,24 @@ def beam_options(settings: Settings, prism_path: str | None, extra_args: list[st
 
 
 def run(settings: Settings, mode: RunMode = RunMode(), prism_path: str | None = None, extra_args: list[str] | None = None):
-    """Run the job until it ends (bounded modes) or is interrupted; returns the PipelineResult."""
+    """Run the job until it ends (bounded modes) or is interrupted; returns the PipelineResult.
+
+    When the turns topic gains partitions the read ends the job (its partitions are fixed when it
+    is built) and it is started again here: the new job reads every partition from the earliest
+    offset and recomputes every window exactly (docs/streaming.md, restarts).
+    """
+    while True:
+        try:
+            return _run_once(settings, mode, prism_path, extra_args)
+        except Exception as exc:
+            if PARTITIONS_CHANGED not in str(exc):
+                raise
+            reason = next((line for line in str(exc).splitlines() if PARTITIONS_CHANGED in line), PARTITIONS_CHANGED)
+            log.warning("%s: restarting the job to read the new partitions", reason.strip()[:300])
+            print(f"[refusal-monitor] {reason.strip()[:300]}: restarting the job", file=sys.stderr, flush=True)
+
+
+def _run_once(settings: Settings, mode: RunMode, prism_path: str | None, extra_args: list[str] | None):
     options = beam_options(settings, prism_path, extra_args)
     try:
         with beam.Pipeline(options=options) as p:

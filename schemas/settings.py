@@ -93,6 +93,10 @@ class Settings(BaseSettings):
         description="RM_EXPANSION_PORT: local Beam Java expansion service (and Java worker pool) for the xlang read path.",
     )
     expansion_heap: str = Field(default="1g", description="RM_EXPANSION_HEAP: its JVM heap (-Xmx), shared by the Java workers.")
+    partition_check_seconds: float = Field(
+        default=30.0, gt=0,
+        description="RM_PARTITION_CHECK_SECONDS: how often the live read checks whether the turns topic gained partitions (then the job restarts to read them).",
+    )
     samples_per_window: int = Field(
         default=5, ge=0, le=100,
         description="RM_SAMPLES_PER_WINDOW: review samples kept per window and key, for each of over-refusal suspects and other refusals.",
