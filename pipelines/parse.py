@@ -50,6 +50,15 @@ def parse_record(record: KafkaRecord) -> ChatTurn:
     return parse_turn(record.value)
 
 
+def check_accepted(turn: ChatTurn, model_versions: frozenset[str] | None, features: frozenset[str] | None) -> None:
+    """Raise InvalidTurnError if the turn's model version or feature is outside a configured list."""
+    for field, value, accepted, setting in (("model_version", turn.model_version, model_versions, "RM_ACCEPTED_MODEL_VERSIONS"),
+                                            ("feature", turn.feature, features, "RM_ACCEPTED_FEATURES")):
+        if accepted is not None and value not in accepted:
+            raise InvalidTurnError(
+                f"field '{field}': {value!r} is not accepted ({setting}: {', '.join(sorted(accepted))})", field=field)
+
+
 def to_dead_letter(record: KafkaRecord, error: InvalidTurnError) -> DeadLetter:
     """The dead-letter row for a record that failed validation."""
     return DeadLetter(
@@ -97,9 +106,11 @@ class _ParseFn(beam.DoFn):
     """Validates records; on-time ones become event-time-stamped turns, records that arrived behind
     the watermark (``(record, watermark)`` pairs) become TooLateTurn rows. Either may dead-letter."""
 
-    def __init__(self, too_late: bool = False, check_stamp: bool = False) -> None:
+    def __init__(self, too_late: bool = False, check_stamp: bool = False,
+                 accepted: tuple[frozenset[str] | None, frozenset[str] | None] = (None, None)) -> None:
         self.too_late = too_late
         self.check_stamp = check_stamp
+        self.accepted = accepted
         self.read = Metrics.counter("conservation", "records_read")
         self.valid = Metrics.counter("conservation", "turns_valid")
         self.dead = Metrics.counter("conservation", "dead_lettered")
@@ -109,6 +120,7 @@ class _ParseFn(beam.DoFn):
         self.read.inc()
         try:
             turn = parse_record(record)
+            check_accepted(turn, *self.accepted)
         except InvalidTurnError as exc:
             self.dead.inc()
             yield pvalue.TaggedOutput(_DEAD_LETTER, to_dead_letter(record, exc))
@@ -147,13 +159,18 @@ class ParseTurns(beam.PTransform):
 
     ``check_stamp``: the read stamped each record with the event time it judged lateness by (the
     Python Kafka read and the files read do); a turn whose own timestamp differs is dead-lettered.
+    ``accepted_model_versions`` / ``accepted_features``: if given, other labels are dead-lettered.
     """
 
-    def __init__(self, check_stamp: bool = False) -> None:
+    def __init__(self, check_stamp: bool = False, accepted_model_versions: list[str] | None = None,
+                 accepted_features: list[str] | None = None) -> None:
         super().__init__()
         self.check_stamp = check_stamp
+        self.accepted = (None if accepted_model_versions is None else frozenset(accepted_model_versions),
+                         None if accepted_features is None else frozenset(accepted_features))
 
     def expand(self, records):
-        parsed = records | "ValidateTurn" >> beam.ParDo(_ParseFn(check_stamp=self.check_stamp)).with_outputs(
+        fn = _ParseFn(check_stamp=self.check_stamp, accepted=self.accepted)
+        parsed = records | "ValidateTurn" >> beam.ParDo(fn).with_outputs(
             _DEAD_LETTER, main="turns")
         return {"turns": parsed.turns, "dead_letters": parsed[_DEAD_LETTER]}

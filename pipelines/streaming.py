@@ -126,7 +126,10 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
         | "LandSourceProgress" >> LandRows("source_progress", store, snapshot, every)
     )
     # The Python and files reads stamp records with the event time they judged lateness by.
-    parsed = read["records"] | "ParseTurns" >> ParseTurns(check_stamp=bool(mode.files) or settings.kafka_read_path == "python")
+    parsed = read["records"] | "ParseTurns" >> ParseTurns(
+        check_stamp=bool(mode.files) or settings.kafka_read_path == "python",
+        accepted_model_versions=settings.accepted_model_versions, accepted_features=settings.accepted_features,
+    )
     late = read["too_late"] | "ParseTooLateTurns" >> ParseTooLateTurns()
     dead_letters = (parsed["dead_letters"], late["dead_letters"]) | "AllDeadLetters" >> beam.Flatten()
     _ = dead_letters | "LandDeadLetters" >> LandRows("dead_letters", store, snapshot, every)

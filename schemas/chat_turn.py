@@ -113,7 +113,12 @@ def parse_turn(raw: bytes | str) -> ChatTurn:
     if isinstance(raw, bytes) and len(raw) > 4 * MAX_TEXT_CHARS + 65_536:
         raise InvalidTurnError(f"message of {len(raw)} bytes exceeds the size limit", field=None)
     try:
-        return ChatTurn.model_validate_json(raw)
+        turn = ChatTurn.model_validate_json(raw)
     except ValidationError as exc:
         reason, field = describe_validation_error(exc)
         raise InvalidTurnError(reason, field=field) from None
+    if not turn.response.strip() and turn.finish_reason != "content_filter":
+        # An empty answer is a logging bug unless the serving stack says a filter removed it.
+        raise InvalidTurnError(
+            "field 'response': empty (accepted only with finish_reason 'content_filter')", field="response")
+    return turn

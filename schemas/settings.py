@@ -93,6 +93,15 @@ class Settings(BaseSettings):
         description="RM_EXPANSION_PORT: local Beam Java expansion service (and Java worker pool) for the xlang read path.",
     )
     expansion_heap: str = Field(default="1g", description="RM_EXPANSION_HEAP: its JVM heap (-Xmx), shared by the Java workers.")
+    accepted_model_versions: list[str] | None = Field(
+        default=None,
+        description="RM_ACCEPTED_MODEL_VERSIONS (JSON list): if set, turns of any other model version are dead-lettered "
+        "with the reason; None accepts every version (a new one is what an upgrade looks like).",
+    )
+    accepted_features: list[str] | None = Field(
+        default=None,
+        description="RM_ACCEPTED_FEATURES (JSON list): if set, turns of any other feature are dead-lettered with the reason.",
+    )
     partition_check_seconds: float = Field(
         default=30.0, gt=0,
         description="RM_PARTITION_CHECK_SECONDS: how often the live read checks whether the turns topic gained partitions (then the job restarts to read them).",

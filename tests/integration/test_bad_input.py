@@ -115,7 +115,8 @@ CORPUS: list[tuple[str, bytes | None, str]] = [
     ("10 MB prompt", _json(prompt=_ascii_noise(10_000_000)), "dead:exceeds the size limit"),
     ("prompt over MAX_TEXT_CHARS", _json(prompt="x" * (MAX_TEXT_CHARS + 1)), "dead:field 'prompt': String should have at most"),
     ("response over MAX_TEXT_CHARS", _json(response="y" * (MAX_TEXT_CHARS + 1)), "dead:field 'response'"),
-    ("empty response", _json(response=""), "counted"),  # allowed by the contract (e.g. content_filter)
+    ("empty response", _json(response=""), "dead:field 'response': empty"),
+    ("empty response, filtered", _json(response="", finish_reason="content_filter"), "counted"),  # the contract allows it
     ("empty prompt", _json(prompt=""), "counted"),
     ("empty value", b"", "dead:empty message value"),
     ("tombstone", None, "dead:no value (tombstone)"),

@@ -67,3 +67,16 @@ def test_timestamps_that_would_be_judged_or_windowed_wrongly_are_dead_lettered()
         assert_that(out["dead_letters"] | "Why" >> beam.Map(lambda d: (d.source_offset, d.error_field, d.reason[:40])),
                     equal_to([(1, "timestamp", "field 'timestamp': 3.0 days after the me"),
                               (2, "timestamp", "field 'timestamp': ambiguous: the messag")]), label="dead")
+
+
+def test_labels_outside_configured_lists_are_dead_lettered_with_the_setting_named():
+    records = [_rec(0, turn_bytes(turn_id="ok", model_version="v1", feature="chat")),
+               _rec(1, turn_bytes(turn_id="mv", model_version="v9", feature="chat")),
+               _rec(2, turn_bytes(turn_id="ft", model_version="v1", feature="holo_deck"))]
+    with TestPipeline() as p:
+        out = p | beam.Create(records) | ParseTurns(accepted_model_versions=["v1", "v2"], accepted_features=["chat"])
+        assert_that(out["turns"] | "Ids" >> beam.Map(lambda t: t.turn_id), equal_to(["ok"]), label="turns")
+        assert_that(out["dead_letters"] | "Why" >> beam.Map(lambda d: (d.source_offset, d.error_field, d.reason)),
+                    equal_to([(1, "model_version", "field 'model_version': 'v9' is not accepted (RM_ACCEPTED_MODEL_VERSIONS: v1, v2)"),
+                              (2, "feature", "field 'feature': 'holo_deck' is not accepted (RM_ACCEPTED_FEATURES: chat)")]),
+                    label="dead")

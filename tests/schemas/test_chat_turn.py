@@ -58,3 +58,12 @@ def test_timestamps_must_be_iso_strings_in_a_sane_range(timestamp, words):
     with pytest.raises(InvalidTurnError) as info:
         parse_turn(turn_bytes(timestamp=timestamp))
     assert info.value.field == "timestamp" and words in info.value.reason
+
+
+def test_an_empty_response_is_a_dead_letter_unless_a_filter_removed_it():
+    from tests.conftest import turn_bytes
+
+    with pytest.raises(InvalidTurnError) as info:
+        parse_turn(turn_bytes(response="  "))
+    assert info.value.field == "response" and "content_filter" in info.value.reason
+    assert parse_turn(turn_bytes(response="", finish_reason="content_filter")).response == ""
