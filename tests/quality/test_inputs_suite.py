@@ -103,7 +103,9 @@ def test_event_times_far_from_the_processing_time_fail_the_skew_check():
 
 def test_lengths_outside_the_bounds_fail_the_length_checks():
     thresholds = QualityThresholds(prompt_max_chars=1000)
-    results = _check(_good(50) + _good(1, response="") + _good(1, prompt="x" * 1001), thresholds=thresholds)
+    # an empty response passes parsing only with finish_reason content_filter; the check still flags it
+    empty = _good(1, response="", finish_reason="content_filter")
+    results = _check(_good(50) + empty + _good(1, prompt="x" * 1001), thresholds=thresholds)
     assert _failed(results) == {"inputs.response_length", "inputs.prompt_length"}
 
 
