@@ -262,7 +262,14 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
             consumer.assign([KTP(tp.topic, tp.partition, offset)])
             self._positions[tp] = offset
         elif self._positions.get(tp) != offset:
-            consumer.seek(KTP(tp.topic, tp.partition, offset))
+            from confluent_kafka import KafkaException
+
+            try:
+                consumer.seek(KTP(tp.topic, tp.partition, offset))
+            except KafkaException:
+                # A seek needs a live fetcher (it fails while the broker is away): assigning anew
+                # at the offset needs none.
+                consumer.assign([KTP(tp.topic, tp.partition, offset)])
             self._positions[tp] = offset
         return consumer
 
@@ -311,7 +318,13 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
         if restriction.start >= restriction.stop:
             return
         consumer = self._consumer_at(tp, restriction.start)
-        messages = consumer.consume(num_messages=self.poll_batch, timeout=0.5)
+        from confluent_kafka import KafkaException
+
+        try:
+            messages = consumer.consume(num_messages=self.poll_batch, timeout=0.5)
+        except KafkaException:
+            self.errors.inc()  # the broker is away: nothing read now, resumed shortly
+            messages = []
         now = time.time()
         first_offset: int | None = None
         exhausted = False

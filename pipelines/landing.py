@@ -84,7 +84,9 @@ class _ProduceFn(beam.DoFn):
         self.sent.inc()
 
     def finish_bundle(self) -> None:
-        remaining = self._producer.flush(60)
+        # As long as the producer's own delivery timeout: a broker outage of minutes is waited out
+        # rather than failing the bundle (Prism does not retry a failed bundle: the job would stop).
+        remaining = self._producer.flush(300)
         if remaining or self._errors:
             errors, self._errors = self._errors, []
             # Raising makes the runner retry the bundle: a dead letter is never dropped silently.

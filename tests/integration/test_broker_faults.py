@@ -91,7 +91,10 @@ def test_broker_down_for_30_seconds_mid_stream_then_exact_aggregates(tmp_path, p
         died = pipeline.returncode != 0
         cause = ""
         if died:
-            cause = next((line.strip() for line in reversed(out.splitlines()) if "Error" in line), out[-300:])
+            causes = [line.strip() for line in out.splitlines()
+                      if ("Error" in line or "Exception" in line) and "grpc" not in line and "Rendezvous" not in line]
+            cause = " | ".join(causes[:3]) or out[-300:]
+            (Path(settings.home) / "pipeline-died.log").write_text(out)
             restart = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--until-idle", "10"],
                                      env=settings_env(settings), capture_output=True, text=True, timeout=900)
             assert restart.returncode == 0, f"the restarted pipeline failed:\n{(restart.stdout + restart.stderr)[-4000:]}"
