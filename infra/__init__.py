@@ -4,7 +4,7 @@ Only the CLI and the tests reach into this package. Nothing here runs at import 
 """
 
 from infra.beam_runtime import ensure_prism
-from infra.kafka_server import KafkaServer
+from infra.kafka_server import KafkaServer, throwaway_broker
 from infra.topics import ensure_topics
 
-__all__ = ["KafkaServer", "ensure_prism", "ensure_topics"]
+__all__ = ["KafkaServer", "ensure_prism", "ensure_topics", "throwaway_broker"]

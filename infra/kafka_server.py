@@ -19,12 +19,15 @@ Two settings shape the broker beyond the ports:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from infra.local_service import LocalService, java_tool
+from infra.processes import free_port
 from infra.tooling import install_lock, require_tool, run_logged
 from schemas.errors import ConfigurationError, InfraError
 from schemas.settings import Settings
@@ -166,6 +169,27 @@ class KafkaServer(LocalService):
             "listener.name.sasl_plaintext.sasl.enabled.mechanisms": "PLAIN",
             "listener.name.sasl_plaintext.plain.sasl.jaas.config": _properties_escape(jaas),
         }
+
+
+@contextlib.contextmanager
+def throwaway_broker(home: Path, **overrides: object) -> Iterator[Settings]:
+    """A broker of its own on free 127.0.0.1 ports under ``home``, stopped by its PID on exit.
+
+    For tests and benchmarks: it never meets the demo's broker. ``overrides`` are further settings
+    (``cache_dir``, SASL, topic names ...). Raises InfraError if it does not stop.
+    """
+    port = free_port()
+    controller = free_port()
+    while controller == port:
+        controller = free_port()
+    settings = Settings(home=home, kafka_port=port, kafka_controller_port=controller, **overrides)
+    server = KafkaServer(settings)
+    server.up()
+    try:
+        yield settings
+    finally:
+        if not server.down():
+            raise InfraError(f"the broker under {home} did not stop (pid file {server.pid_file})")
 
 
 def _jaas_quote(value: str) -> str:

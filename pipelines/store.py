@@ -24,13 +24,14 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from schemas import MERGE, TABLES, DeadLetter, TerminalError, TransientError, WindowAggregate, create_table_sql
+from schemas import MERGE, TABLES, DeadLetter, TerminalError, TransientError, WindowAggregate
+from schemas.aggregates import model_table_sql
 
 __all__ = ["AggregateStore", "writer_for", "close_all_writers", "open_snapshot", "SnapshotMissingError",
            "StoreUnwritableError"]
@@ -76,10 +77,16 @@ def _unwritable(path: Path, exc: BaseException, what: str = "the store") -> Stor
 
 
 class AggregateStore:
-    """The single writer of one DuckDB store file, publishing read snapshots in the background."""
+    """The single writer of one DuckDB store file, publishing read snapshots in the background.
 
-    def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0) -> None:
+    ``tables`` (name -> (row model, primary key)) are created if missing; the default is the
+    pipeline's. The alert engine keeps its own file with its own table through the same class.
+    """
+
+    def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0,
+                 tables: Mapping[str, tuple[type[BaseModel], tuple[str, ...]]] = TABLES) -> None:
         self.path = Path(path)
+        self._tables = dict(tables)
         self.snapshot = Path(snapshot)
         self._lock = threading.Lock()
         self._dirty = True
@@ -89,8 +96,8 @@ class AggregateStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._con = duckdb.connect(str(self.path))
             self._db_name = self._con.execute("SELECT current_database()").fetchone()[0]
-            for table in TABLES:
-                self._con.execute(create_table_sql(table))
+            for table, (model, key) in self._tables.items():
+                self._con.execute(model_table_sql(table, model, key))
             self.publish()
         except (OSError, duckdb.Error) as exc:
             if self._con is not None:
@@ -116,9 +123,9 @@ class AggregateStore:
         """
         if not rows:
             return 0
-        model, key = TABLES[table]
+        model, key = self._tables[table]
         columns = list(model.model_fields)
-        rule = MERGE[table]
+        rule = MERGE.get(table, "replace")
         grows = rule.split(":", 1)[1] if rule.startswith("grows:") else None
         latest: dict[tuple, BaseModel] = {}
         for row in rows:
@@ -136,7 +143,7 @@ class AggregateStore:
             self._con.register("rm_upsert_rows", frame)
             self._con.execute("BEGIN TRANSACTION")
             try:
-                self._con.execute(_merge_sql(table, columns, key))
+                self._con.execute(_merge_sql(table, columns, key, rule))
                 self._con.execute("COMMIT")
             except Exception:
                 self._con.execute("ROLLBACK")
@@ -198,11 +205,10 @@ class AggregateStore:
             self._con.close()
 
 
-def _merge_sql(table: str, columns: list[str], key: tuple[str, ...]) -> str:
-    """INSERT ... ON CONFLICT for the table's merge rule (identifiers come from our schemas only)."""
+def _merge_sql(table: str, columns: list[str], key: tuple[str, ...], rule: str) -> str:
+    """INSERT ... ON CONFLICT for the merge rule (identifiers come from our schemas only)."""
     cols = ", ".join(columns)
     insert = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rm_upsert_rows ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-    rule = MERGE[table]
     others = [c for c in columns if c not in key]
     if rule == "range":
         sets = [

@@ -38,21 +38,11 @@ def turn_bytes(**overrides) -> bytes:
 @pytest.fixture(scope="session")
 def kafka_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A running real broker for the session (started here, stopped at the end)."""
-    from infra import KafkaServer
-    from infra.processes import free_port
+    from infra import throwaway_broker
 
     home = tmp_path_factory.mktemp("rm-home")
-    port, controller = free_port(), free_port()
-    while controller == port:
-        controller = free_port()
-    settings = Settings(
-        home=home, cache_dir=PROJECT_ROOT / ".cache", kafka_port=port, kafka_controller_port=controller,
-        store_path=home / "store.duckdb",
-    )
-    server = KafkaServer(settings)
-    server.up()
-    yield settings
-    assert server.down(), "the test broker did not stop"
+    with throwaway_broker(home, cache_dir=PROJECT_ROOT / ".cache", store_path=home / "store.duckdb") as settings:
+        yield settings
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 with its read snapshot, like the data-quality checker's: the pipeline owns the main store.
 
 ``AlertStore`` is the pipeline's writer class (``pipelines.store.AggregateStore``: one writer,
-snapshots published atomically) plus the ``alerts`` table, whose DDL is derived from the
-``schemas.alerts.Alert`` row model here so the contract stays in one place.
+snapshots published atomically, batches upserted in one transaction) with the ``alerts`` table,
+whose DDL is derived from the ``schemas.alerts.Alert`` row model so the contract stays in one place.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
-
-import pandas as pd
 
 from pipelines.store import AggregateStore, SnapshotMissingError, open_snapshot
 from schemas import Settings
@@ -23,10 +21,11 @@ __all__ = ["ALERTS_TABLE", "alerts_table_sql", "alerts_store_path", "alerts_snap
            "open_alert_store", "recent_alerts"]
 
 ALERTS_TABLE = "alerts"
+ALERTS_KEY = ("alert_id",)
 
 
 def alerts_table_sql() -> str:
-    return model_table_sql(ALERTS_TABLE, Alert, ("alert_id",))
+    return model_table_sql(ALERTS_TABLE, Alert, ALERTS_KEY)
 
 
 def alerts_store_path(settings: Settings) -> Path:
@@ -39,39 +38,14 @@ def alerts_snapshot_path(settings: Settings) -> Path:
 
 
 class AlertStore(AggregateStore):
-    """Writer of the alert engine's DuckDB file (plus the ``alerts`` table)."""
+    """Writer of the alert engine's DuckDB file: the ``alerts`` table only."""
 
     def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0) -> None:
-        super().__init__(path, snapshot, publish_every_s)
-        with self._lock:
-            self._con.execute(alerts_table_sql())
-            self._dirty = True
-        self.publish()
+        super().__init__(path, snapshot, publish_every_s, tables={ALERTS_TABLE: (Alert, ALERTS_KEY)})
 
     def upsert_alerts(self, rows: Sequence[Alert]) -> int:
-        """Insert or replace alerts by id, in one transaction."""
-        if not rows:
-            return 0
-        columns = list(Alert.model_fields)
-        latest = {r.alert_id: r for r in rows}
-        frame = pd.DataFrame([[getattr(r, c) for c in columns] for r in latest.values()], columns=columns)
-        for c, info in Alert.model_fields.items():
-            if "datetime" in str(info.annotation).lower():
-                frame[c] = pd.to_datetime(frame[c], utc=True)
-        with self._lock:
-            self._con.register("rm_alert_rows", frame)
-            self._con.execute("BEGIN TRANSACTION")
-            try:
-                self._con.execute(f"INSERT OR REPLACE INTO {ALERTS_TABLE} ({', '.join(columns)}) "
-                                  f"SELECT {', '.join(columns)} FROM rm_alert_rows")
-                self._con.execute("COMMIT")
-            except Exception:
-                self._con.execute("ROLLBACK")
-                raise
-            finally:
-                self._con.unregister("rm_alert_rows")
-            self._dirty = True
-        return len(latest)
+        """Insert or replace alerts by id, in one transaction (the last of a batch wins)."""
+        return self.upsert(ALERTS_TABLE, rows)
 
     def load_alerts(self, since: datetime | None = None) -> list[Alert]:
         """Stored alerts (those seen since ``since``), for dedup and cooldown."""

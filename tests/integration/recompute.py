@@ -9,6 +9,13 @@ import collections
 from pipelines.reference import WINDOW_FIELDS, read_topic, recompute  # noqa: F401  (re-exported for the tests)
 from pipelines.sql import run_query
 
+
+def truth_for(settings) -> dict:
+    """The recomputation of the settings' turns topic, with the settings' window and lateness."""
+    return recompute(read_topic(settings), settings.window_seconds, settings.allowed_lateness_seconds,
+                     settings.samples_per_window)
+
+
 def landed(snapshot) -> dict:
     """The same shape, read from a published store."""
     key = "epoch(window_start)::BIGINT, model_version, feature, detector_version"

@@ -43,7 +43,7 @@ from pipelines.sql import run_query
 from pipelines.streaming import RunMode, run
 from schemas import MAX_TEXT_CHARS
 from tests.conftest import make_turn
-from tests.integration.recompute import assert_same_tables, landed, read_topic, recompute
+from tests.integration.recompute import assert_same_tables, landed, truth_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -219,8 +219,7 @@ def _dead_letter_messages(settings, expected: int, timeout_s: float = 60) -> lis
 def _check_everything_accounted(settings, n_sent: int) -> dict:
     """Conservation, the batch truth, and the dead letters' shape (store and topic)."""
     bal = balance(settings.snapshot_file)
-    truth = recompute(read_topic(settings), settings.window_seconds, settings.allowed_lateness_seconds,
-                      settings.samples_per_window)
+    truth = truth_for(settings)
     got = landed(settings.snapshot_file)
     if not bal.holds:
         _, accounted = run_query(settings.snapshot_file, "SELECT source_offset FROM dead_letters UNION ALL "

@@ -130,7 +130,7 @@ def test_flink_parallelism_2_lands_the_batch_truth_and_resumes_from_a_checkpoint
     from infra.flink_job_server import FlinkJobServerUnavailable, ensure_flink_job_server
     from pipelines.generator import GeneratorConfig, generate_records, produce
     from tests.conftest import PROJECT_ROOT
-    from tests.integration.recompute import assert_same_tables, landed, read_topic, recompute
+    from tests.integration.recompute import assert_same_tables, landed, truth_for
 
     started = time.monotonic()
     try:  # before the broker fixture: no broker is started for a job that cannot run
@@ -152,8 +152,7 @@ def test_flink_parallelism_2_lands_the_batch_truth_and_resumes_from_a_checkpoint
     def matches_truth() -> bool:
         if not settings.snapshot_file.exists():
             return False
-        truth = recompute(read_topic(settings), settings.window_seconds, settings.allowed_lateness_seconds,
-                          settings.samples_per_window)
+        truth = truth_for(settings)
         try:
             assert_same_tables(landed(settings.snapshot_file), truth)
         except AssertionError:
@@ -180,8 +179,7 @@ def test_flink_parallelism_2_lands_the_batch_truth_and_resumes_from_a_checkpoint
     finally:
         _stop(second, signal.SIGTERM)
 
-    truth = recompute(read_topic(settings), settings.window_seconds, settings.allowed_lateness_seconds,
-                      settings.samples_per_window)
+    truth = truth_for(settings)
     got = landed(settings.snapshot_file)
     print(f"[flink] restored from {checkpoint}; read {got['read']}, windows {len(got['windows'])}, "
           f"too late {len(got['too_late'])}, dead {got['dead']}; test took {time.monotonic() - started:.0f}s")

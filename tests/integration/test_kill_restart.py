@@ -23,7 +23,7 @@ import pytest
 
 from pipelines.generator import GeneratorConfig, generate_records, produce
 from pipelines.services import settings_env
-from tests.integration.recompute import assert_same_tables, landed, read_topic, recompute
+from tests.integration.recompute import assert_same_tables, landed, truth_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -71,8 +71,7 @@ def test_sigkill_at_random_points_then_restart_gives_the_batch_truth(topic_setti
     out = final.communicate(timeout=600)[0]
     assert final.returncode == 0, out[-3000:]
 
-    truth = recompute(read_topic(settings), settings.window_seconds, settings.allowed_lateness_seconds,
-                      settings.samples_per_window)
+    truth = truth_for(settings)
     got = landed(settings.snapshot_file)
     print(f"kills after {kills} s; read {got['read']}, windows {len(got['windows'])}, "
           f"too late {len(got['too_late'])}, dead {got['dead']}")

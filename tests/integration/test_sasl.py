@@ -18,8 +18,7 @@ import time
 import pytest
 from pydantic import SecretStr
 
-from infra import KafkaServer, ensure_topics
-from infra.processes import free_port
+from infra import KafkaServer, ensure_topics, throwaway_broker
 from pipelines.generator import GeneratorConfig, generate_records, produce
 from pipelines.services import dashboard_command, settings_env
 from pipelines.sql import run_query
@@ -33,20 +32,13 @@ PASSWORD = f"pw-{secrets.token_hex(12)}"  # distinctive, so a leak is found by g
 @pytest.fixture(scope="module")
 def sasl_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     home = tmp_path_factory.mktemp("rm-sasl")
-    port, controller = free_port(), free_port()
-    while controller == port:
-        controller = free_port()
-    settings = Settings(
-        home=home, cache_dir=PROJECT_ROOT / ".cache", kafka_port=port, kafka_controller_port=controller,
-        store_path=home / "store.duckdb", kafka_local_sasl=True, kafka_security_protocol="SASL_PLAINTEXT",
-        kafka_sasl_mechanism="PLAIN", kafka_sasl_username="rm-test", kafka_sasl_password=PASSWORD,
-        topic_turns="sasl-turns", topic_dead_letter="sasl-dlq", topic_alerts="sasl-alerts", consumer_group="rm-sasl",
-        window_seconds=60, early_firing_seconds=1,
-    )
-    server = KafkaServer(settings)
-    server.up()
-    yield settings
-    assert server.down(), "the SASL test broker did not stop"
+    with throwaway_broker(
+        home, cache_dir=PROJECT_ROOT / ".cache", store_path=home / "store.duckdb", kafka_local_sasl=True,
+        kafka_security_protocol="SASL_PLAINTEXT", kafka_sasl_mechanism="PLAIN", kafka_sasl_username="rm-test",
+        kafka_sasl_password=PASSWORD, topic_turns="sasl-turns", topic_dead_letter="sasl-dlq",
+        topic_alerts="sasl-alerts", consumer_group="rm-sasl", window_seconds=60, early_firing_seconds=1,
+    ) as settings:
+        yield settings
 
 
 def _wrong(settings: Settings, **update) -> Settings:
