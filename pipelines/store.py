@@ -91,6 +91,7 @@ class AggregateStore:
         self._lock = threading.Lock()
         self._dirty = True
         self._closed = threading.Event()
+        self._publish_failure: Exception | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,17 +140,27 @@ class AggregateStore:
         frame = pd.DataFrame(
             [[_utc(getattr(row, c)) for c in columns] for row in latest.values()], columns=columns
         )
+        self._raise_publish_failure()
         with self._lock:
             self._con.register("rm_upsert_rows", frame)
             self._con.execute("BEGIN TRANSACTION")
             try:
                 self._con.execute(_merge_sql(table, columns, key, rule))
                 self._con.execute("COMMIT")
-            except Exception:
-                self._con.execute("ROLLBACK")
-                raise
+            except Exception as exc:
+                try:
+                    self._con.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # the failed COMMIT already ended (or invalidated) the transaction
+                clear = _unwritable(self.path, exc) if isinstance(exc, (OSError, duckdb.Error)) else None
+                if clear is None:
+                    raise
+                raise clear from exc
             finally:
-                self._con.unregister("rm_upsert_rows")
+                try:
+                    self._con.unregister("rm_upsert_rows")
+                except duckdb.Error:
+                    pass
             self._dirty = True
         return len(latest)
 
@@ -189,9 +200,19 @@ class AggregateStore:
         return self.snapshot
 
     def _publish_loop(self, every_s: float) -> None:
+        """Publish when dirty. A failure stops the loop and is raised by the next write, so a store
+        whose snapshot can no longer be published fails the job instead of going silently stale."""
         while not self._closed.wait(every_s):
             if self._dirty:
-                self.publish()
+                try:
+                    self.publish()
+                except Exception as exc:  # noqa: BLE001 - handed to the writing thread, not swallowed
+                    self._publish_failure = exc
+                    return
+
+    def _raise_publish_failure(self) -> None:
+        if self._publish_failure is not None:
+            raise self._publish_failure
 
     def close(self) -> None:
         """Publish the final state and release the file."""
@@ -199,10 +220,12 @@ class AggregateStore:
             return
         self._closed.set()
         self._publisher.join(timeout=30)
-        if self._dirty:
-            self.publish()
-        with self._lock:
-            self._con.close()
+        try:
+            if self._dirty:
+                self.publish()
+        finally:
+            with self._lock:
+                self._con.close()
 
 
 def _merge_sql(table: str, columns: list[str], key: tuple[str, ...], rule: str) -> str:

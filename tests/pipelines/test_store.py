@@ -121,3 +121,26 @@ def test_source_progress_widens_the_offset_range(store):
     store.upsert("source_progress", [progress(0, 20), progress(20, 30)])  # a re-read from the start
     store.publish()
     assert run_query(store.snapshot, "SELECT start_offset, next_offset FROM source_progress")[1] == [(0, 50)]
+
+
+def test_a_snapshot_that_cannot_be_published_fails_the_next_write(tmp_path, monkeypatch):
+    """The background publisher must not die silently (the dashboard would go stale unnoticed)."""
+    from pipelines.store import StoreUnwritableError
+
+    s = AggregateStore(tmp_path / "s.duckdb", tmp_path / "s.snapshot.duckdb", publish_every_s=0.05)
+    published = threading.Event()
+
+    def failing_publish():
+        published.set()
+        raise StoreUnwritableError("the disk holding the snapshot is full")
+
+    monkeypatch.setattr(s, "publish", failing_publish)
+    s.upsert_windows([_row(n_turns=1)])
+    assert published.wait(5), "the publisher never ran"
+    deadline = time.monotonic() + 5
+    while s._publish_failure is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with pytest.raises(StoreUnwritableError, match="full"):
+        s.upsert_windows([_row(n_turns=2)])
+    monkeypatch.undo()
+    s.close()

@@ -214,6 +214,8 @@ def test_full_disk_gives_a_clear_error_and_the_store_recovers(tmp_path):
             except OSError:
                 pass
         attempt("publish on a full disk", store.publish)
+        more = [r.model_copy(update={{"source_offset": 100_000 + r.source_offset}}) for r in rows[:5_000]]
+        attempt("upsert on a full disk", lambda: store.upsert("dead_letters", more))
         print(json.dumps({{"what": "leftover", "files": sorted(p.name for p in disk.iterdir())}}), flush=True)
         attempt("new store on a full disk", lambda: AggregateStore(disk / "n.duckdb", disk / "n.snapshot.duckdb"))
         if limit_only:
@@ -221,6 +223,7 @@ def test_full_disk_gives_a_clear_error_and_the_store_recovers(tmp_path):
         else:
             ballast.unlink()
         attempt("publish after space was freed", store.publish)
+        attempt("upsert after space was freed", lambda: store.upsert("dead_letters", more))
         store.close()
     ''', setup)
     by_what = {r["what"]: r for r in results}
@@ -229,3 +232,5 @@ def test_full_disk_gives_a_clear_error_and_the_store_recovers(tmp_path):
     assert not any(f.endswith(".tmp") for f in by_what["leftover"]["files"]), "a half-written snapshot was left behind"
     _assert_clear(by_what["new store on a full disk"], "full", "RM_STORE_PATH")
     assert by_what["publish after space was freed"]["ok"], by_what["publish after space was freed"]
+    _assert_clear(by_what["upsert on a full disk"], "full", "RM_STORE_PATH")
+    assert by_what["upsert after space was freed"]["ok"], by_what["upsert after space was freed"]
