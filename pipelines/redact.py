@@ -69,13 +69,30 @@ def _ipv6(match: re.Match[str]) -> str:
     return found
 
 
+_DIGIT = re.compile(r"\d")
+#: Every _SECRET match contains one of these (lower-cased): a cheap test before the costly scan.
+_SECRET_MARKERS = ("sk-", "akia", "asia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "aiza", "eyj",
+                   "api", "secret", "token", "passw", "bearer")
+
+
 def redact(text: str) -> str:
-    """``text`` with e-mail addresses, secrets, card numbers, IP addresses and phone numbers replaced."""
+    """``text`` with e-mail addresses, secrets, card numbers, IP addresses and phone numbers replaced.
+
+    Each pattern runs only where it can match (an address needs "@", a secret one of its markers,
+    cards, IPs and phone numbers a digit): most prose has none, and the full scan of a 100-character
+    text costs ~60 µs.
+    """
     if not text:
         return text
-    text = _EMAIL.sub("[EMAIL]", text)
-    text = _SECRET.sub("[SECRET]", text)
+    if "@" in text:
+        text = _EMAIL.sub("[EMAIL]", text)
+    low = text.lower()
+    if any(marker in low for marker in _SECRET_MARKERS):
+        text = _SECRET.sub("[SECRET]", text)
+    if _DIGIT.search(text) is None:
+        return text
     text = _CARD.sub(_card, text)
     text = _IPV4.sub("[IP]", text)
-    text = _IPV6.sub(_ipv6, text)
+    if ":" in text:
+        text = _IPV6.sub(_ipv6, text)
     return _PHONE.sub(_phone, text)
