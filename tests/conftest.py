@@ -90,3 +90,23 @@ def expansion_address(kafka_settings) -> str:
     yield service.address
     assert service.down(), "the expansion service did not stop"
     assert not port_open("127.0.0.1", service.port)
+
+
+def run_concurrently(work, threads: int = 4) -> list[BaseException]:
+    """Run ``work()`` in several threads at once (as Beam's SDK harness runs bundles); the exceptions raised."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def guarded():
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - collected for the caller to assert on
+            errors.append(exc)
+
+    started = [threading.Thread(target=guarded) for _ in range(threads)]
+    for t in started:
+        t.start()
+    for t in started:
+        t.join()
+    return errors

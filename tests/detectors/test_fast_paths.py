@@ -248,8 +248,8 @@ def test_mask_fences_scans_each_opener_kind_once():
 
 
 def test_answer_offer_literals_cover_the_regex():
-    """``_answer_offer`` only runs ``_ANSWER_OFFER`` where one of ``_OFFER_LITS`` occurs: every alternative of the
-    regex must contain one of them (checked on one spelled-out sample per alternative, and on random text)."""
+    """``_answer_offer`` only runs ``_ANSWER_OFFER`` where its Hyperscan prefilter (the regex relaxed) matches: it must
+    find every alternative (checked on one spelled-out sample per alternative, and on random text)."""
     samples = ["here's", "here is", "here are", "i can tell", "i can explain", "i'd be happy to explain", "i would be glad to share",
                "some information", "general overview", "basic tips", "high-level steps", "if you mean", "if you're asking about",
                "if you were referring to", "if by kill you mean", "assuming you mean", "in the sense of", "in the context of",
