@@ -44,3 +44,9 @@ test-unit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Every benchmark in turn, a summary table against the targets, benchmarks/results/all.json
+# (docs/performance.md). `make bench BENCH_ARGS=--quick` is the few-minute smoke run.
+.PHONY: bench
+bench: install
+	$(BIN)/python benchmarks/bench_all.py $(BENCH_ARGS)

@@ -94,7 +94,8 @@ def _probe(settings, args) -> int:
         print("no probe became visible; see", home / "pipeline.log")
         return 1
     q = statistics.quantiles(results, n=20) if len(results) >= 2 else results * 19
-    figures = {"rate_per_s": args.rate, "probes": len(results), "never_visible": len(pending),
+    figures = {"measured": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+               "loadavg": [round(x, 2) for x in os.getloadavg()], "rate_per_s": args.rate, "probes": len(results), "never_visible": len(pending),
                "p50_s": round(statistics.median(results), 2), "p95_s": round(q[18], 2), "max_s": round(max(results), 2),
                "early_firing_seconds": settings.early_firing_seconds, "publish_every_seconds": settings.publish_every_seconds}
     print("\n".join(f"{k:>22}: {v}" for k, v in figures.items()))

@@ -45,7 +45,8 @@ def build_store(directory: Path, days: int, n_keys: int, now: datetime) -> Aggre
                 window_start=start, window_end=start + timedelta(seconds=WINDOW_S), model_version=mv, feature=feat,
                 detector_version="d1", n_turns=n, n_full_refusal=full, n_partial_refusal=1, n_clarification=1,
                 n_compliance=n - full - 2, n_with_trigger=n // 4, n_refused_with_trigger=min(full + 1, n // 4),
-                n_benign_prompt=n - 2, n_over_refusal_suspect=1, pane_timing="ON_TIME", pane_index=1,
+                n_benign_prompt=n - 2, n_over_refusal_suspect=1, n_benign_with_trigger=n // 4 - 1,
+                n_suspect_with_trigger=1, n_conversations=n - n // 5, pane_timing="ON_TIME", pane_index=1,
                 updated_at=start + timedelta(seconds=WINDOW_S + 5)))
         if len(batch) >= 10_000:
             store.upsert_windows(batch)

@@ -12,6 +12,7 @@ what was sent; ``produce`` sends records to Kafka and counts deliveries and fail
 
 from __future__ import annotations
 
+import collections
 import json
 import random
 import time
@@ -167,7 +168,7 @@ def generate_records(cfg: GeneratorConfig) -> Iterator[Record]:
     start = cfg.start or datetime.now(timezone.utc)
     features = list(cfg.features)
     weights = [cfg.features[f] for f in features]
-    conversations: list[str] = []
+    conversations: collections.deque[str] = collections.deque(maxlen=50)  # the recent ones (bounded: traffic may be endless)
     if cfg.count is None and not cfg.live:
         raise ValueError("an endless generator (count=None) must be live")
     i = 0
@@ -188,7 +189,7 @@ def generate_records(cfg: GeneratorConfig) -> Iterator[Record]:
         behaviour = _behaviour(rng, cfg, version, has_trigger, intent)
         response = rng.choice({"comply": _COMPLY, "refuse": _REFUSE, "partial": _PARTIAL, "clarify": _CLARIFY}[behaviour])
         if conversations and rng.random() < 0.3:
-            conversation_id = rng.choice(conversations[-50:])
+            conversation_id = rng.choice(conversations)
         else:
             conversation_id = f"conv-{uuid.UUID(int=rng.getrandbits(128)).hex[:12]}"
             conversations.append(conversation_id)

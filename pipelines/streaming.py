@@ -157,11 +157,20 @@ def to_source_progress(topic: str, partition: int, start: int, next_offset: int)
     )
 
 
+#: The deadline of the job's state and message streams (ten years: a streaming job has no end).
+JOB_STREAM_DEADLINE_S = 10 * 365 * 86_400
+
+
 def beam_options(settings: Settings, prism_path: str | None, extra_args: list[str] | None = None) -> PipelineOptions:
     """Runner options: Prism (portable, streaming, Python workers in this process), Flink (Beam's
     portable Flink runner, Python workers in this process), Dataflow or the DirectRunner.
     ``extra_args`` come last, so they override any option set here (docs/deploy.md)."""
     args = ["--streaming"]
+    if settings.runner in ("prism", "flink"):
+        # Beam opens the job's state and message streams with job_server_timeout as their gRPC
+        # deadline (default 300 s): a streaming job would end with DEADLINE_EXCEEDED after five
+        # minutes. The job runs until stopped, so the deadline is set beyond any run.
+        args.append(f"--job_server_timeout={JOB_STREAM_DEADLINE_S}")
     if settings.runner == "prism":
         # Our own job server, not the process-wide Prism singleton: an earlier pipeline in the same
         # process (e.g. a DirectRunner that tried Prism) may have created it with another binary.
