@@ -19,10 +19,10 @@ accumulating panes and replace-on-write landing it loses nothing: every turn is 
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from datetime import datetime, timezone
-from typing import NamedTuple
 
 import apache_beam as beam
 from apache_beam.transforms import trigger, window
@@ -80,35 +80,57 @@ def latency_quantile(histogram: dict[int, int], q: float) -> float | None:
     return None
 
 
-class _Turn(NamedTuple):
-    """What CountTurnsFn keeps of one turn (no text): enough to count it once at extraction."""
+def _key64(text: str) -> int:
+    """A stable 64-bit hash (the same in every process and run, unlike ``hash``): accumulators keep
+    turn and conversation ids as these, 8 bytes where the id strings took ~80 each. Two ids of one
+    window collide with probability ~n²/2⁶⁵ (3e-8 for a million turns in one window)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
-    label_index: int
-    has_trigger: bool
-    refused: bool
-    benign: bool
-    suspect: bool
-    latency_bucket: int | None  # the latency histogram's bucket, computed once on arrival
-    conversation_id: str
+
+# One turn as one int: conversation hash << 20 | latency code << 7 | label << 4 | four flags. The
+# latency code is 0 for "no latency", else the histogram bucket + 4096 (a 24 h latency is bucket
+# 374; a sub-millisecond one is negative, clamped at -4095, i.e. 1e-87 ms).
+_FLAG_BITS, _LABEL_BITS, _LATENCY_BITS = 4, 3, 13
+_LATENCY_OFFSET = 1 << (_LATENCY_BITS - 1)
+_LABEL_SHIFT = _FLAG_BITS
+_LATENCY_SHIFT = _FLAG_BITS + _LABEL_BITS
+_CONVERSATION_SHIFT = _LATENCY_SHIFT + _LATENCY_BITS
+_HAS_TRIGGER, _REFUSED, _BENIGN, _SUSPECT = 8, 4, 2, 1
+
+
+def _pack_turn(facts: TurnFacts) -> int:
+    """What CountTurnsFn keeps of one turn (no text): enough to count it once at extraction."""
+    latency = 0 if facts.latency_ms is None else (
+        min(max(_latency_bucket(facts.latency_ms), 1 - _LATENCY_OFFSET), _LATENCY_OFFSET - 1) + _LATENCY_OFFSET)
+    flags = (_HAS_TRIGGER * facts.has_trigger | _REFUSED * facts.refused
+             | _BENIGN * (facts.prompt_risk == "benign") | _SUSPECT * facts.over_refusal_suspect)
+    return (_key64(facts.conversation_id) << _CONVERSATION_SHIFT | latency << _LATENCY_SHIFT
+            | _LABEL_INDEX[facts.refusal_label] << _LABEL_SHIFT | flags)
 
 
 class _TurnSet:
-    """Accumulator of CountTurnsFn: the window's turns by turn id, and the copies set aside."""
+    """Accumulator of CountTurnsFn: the window's turns (packed) by turn-id hash, and the copies set aside."""
 
     __slots__ = ("turns", "duplicates")
 
     def __init__(self) -> None:
-        self.turns: dict[str, _Turn] = {}
+        self.turns: dict[int, int] = {}
         self.duplicates = 0
 
-    def add(self, turn_id: str, turn: _Turn) -> None:
-        kept = self.turns.get(turn_id)
+    def add(self, turn_key: int, turn: int) -> None:
+        kept = self.turns.get(turn_key)
         if kept is None:
-            self.turns[turn_id] = turn
+            self.turns[turn_key] = turn
             return
         self.duplicates += 1
         if turn < kept:  # copies that differ: keep the same one whatever the order
-            self.turns[turn_id] = turn
+            self.turns[turn_key] = turn
+
+    def __getstate__(self) -> tuple[dict[int, int], int]:
+        return self.turns, self.duplicates
+
+    def __setstate__(self, state: tuple[dict[int, int], int]) -> None:
+        self.turns, self.duplicates = state
 
 
 class CountTurnsFn(beam.CombineFn):
@@ -116,19 +138,15 @@ class CountTurnsFn(beam.CombineFn):
 
     A turn id is counted once per window: a logger's retry (the same turn again) is counted in
     ``n_duplicate_turns`` instead, so conservation still accounts for every record. The
-    accumulator keeps one small tuple per turn (no text) and counts at extraction, which is what
-    makes the de-duplication exact whatever the order and the merging.
+    accumulator keeps one int per turn id hash (no text; ~110 bytes a turn in memory) and counts
+    at extraction, which is what makes the de-duplication exact whatever the order and the merging.
     """
 
     def create_accumulator(self) -> _TurnSet:
         return _TurnSet()
 
     def add_input(self, acc: _TurnSet, facts: TurnFacts) -> _TurnSet:
-        acc.add(facts.turn_id, _Turn(
-            _LABEL_INDEX[facts.refusal_label], facts.has_trigger, facts.refused, facts.prompt_risk == "benign",
-            facts.over_refusal_suspect, None if facts.latency_ms is None else _latency_bucket(facts.latency_ms),
-            facts.conversation_id,
-        ))
+        acc.add(_key64(facts.turn_id), _pack_turn(facts))
         return acc
 
     def merge_accumulators(self, accumulators) -> _TurnSet:
@@ -136,29 +154,33 @@ class CountTurnsFn(beam.CombineFn):
         merged = next(accumulators, None) or self.create_accumulator()
         for acc in accumulators:
             merged.duplicates += acc.duplicates
-            for turn_id, turn in acc.turns.items():
-                merged.add(turn_id, turn)
+            for turn_key, turn in acc.turns.items():
+                merged.add(turn_key, turn)
         return merged
 
     def extract_output(self, acc: _TurnSet) -> dict[str, int | float | None]:
         c = [0] * len(COUNT_FIELDS)
         latency: dict[int, int] = {}
-        conversations: set[str] = set()
+        conversations: set[int] = set()
+        label_mask, latency_mask = (1 << _LABEL_BITS) - 1, (1 << _LATENCY_BITS) - 1
         for t in acc.turns.values():
             c[0] += 1
-            c[t.label_index] += 1
-            if t.has_trigger:
+            c[t >> _LABEL_SHIFT & label_mask] += 1
+            refused, benign, suspect = bool(t & _REFUSED), bool(t & _BENIGN), bool(t & _SUSPECT)
+            if t & _HAS_TRIGGER:
                 c[5] += 1
-                c[6] += t.refused
-                if t.benign:
+                c[6] += refused
+                if benign:
                     c[9] += 1
-                    c[10] += t.suspect
-            c[7] += t.benign
-            c[8] += t.suspect
-            if t.latency_bucket is not None:
+                    c[10] += suspect
+            c[7] += benign
+            c[8] += suspect
+            code = t >> _LATENCY_SHIFT & latency_mask
+            if code:
                 c[11] += 1
-                latency[t.latency_bucket] = latency.get(t.latency_bucket, 0) + 1
-            conversations.add(t.conversation_id)
+                bucket = code - _LATENCY_OFFSET
+                latency[bucket] = latency.get(bucket, 0) + 1
+            conversations.add(t >> _CONVERSATION_SHIFT)
         out: dict[str, int | float | None] = dict(zip(COUNT_FIELDS, c))
         out["n_duplicate_turns"] = acc.duplicates
         out["n_conversations"] = len(conversations)
@@ -172,13 +194,14 @@ class CountCuesFn(beam.CombineFn):
     """(turn_id, refused, benign_sense, suspect) of one cue's prompts -> [n, refused, benign, suspect],
     each turn id counted once (as in CountTurnsFn)."""
 
-    def create_accumulator(self) -> dict[str, tuple[bool, bool, bool]]:
-        return {}
+    def create_accumulator(self) -> dict[int, tuple[bool, bool, bool]]:
+        return {}  # turn-id hash (as CountTurnsFn's) -> the flags
 
     def add_input(self, acc: dict, flags: tuple[str, bool, bool, bool]) -> dict:
         turn_id, *rest = flags
-        kept = acc.get(turn_id)
-        acc[turn_id] = tuple(rest) if kept is None else min(kept, tuple(rest))
+        key = _key64(turn_id)
+        kept = acc.get(key)
+        acc[key] = tuple(rest) if kept is None else min(kept, tuple(rest))
         return acc
 
     def merge_accumulators(self, accumulators) -> dict:

@@ -4,6 +4,7 @@ too-late data (the lateness matrix of Beam's LeaderBoardTest)."""
 import random
 
 import apache_beam as beam
+import pytest
 from hypothesis import given, settings, strategies as st
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.testing.test_pipeline import TestPipeline
@@ -219,3 +220,19 @@ def test_cue_rows_and_review_samples_per_window():
             IntervalWindow(0, WINDOW): [(0, "over_refusal_suspect", "a", 1), (2, "refusal", "c", 1)],
             IntervalWindow(WINDOW, 2 * WINDOW): [(0, "over_refusal_suspect", "d", 1)],
         }), label="SampleRows")
+
+
+def test_extreme_latencies_and_the_pickled_accumulator():
+    """Sub-millisecond and day-long latencies keep their histogram buckets through the packed
+    accumulator, and the accumulator survives the pickling Beam encodes it with."""
+    import pickle
+
+    fn = CountTurnsFn()
+    acc = fn.create_accumulator()
+    for i, latency in enumerate([0.0, 0.004, 0.5, 86_400_000.0, None]):
+        acc = fn.add_input(acc, facts(turn=f"t{i}", conv=f"c{i}", latency=latency))
+    acc = fn.add_input(acc, facts(turn="t1", conv="c1", latency=0.004))  # a copy
+    out = fn.extract_output(pickle.loads(pickle.dumps(acc)))
+    assert (out["n_turns"], out["n_with_latency"], out["n_conversations"], out["n_duplicate_turns"]) == (5, 4, 5, 1)
+    assert out["latency_p50_ms"] == 0.0  # zero and sub-millisecond latencies report as 0 ms
+    assert out["latency_p99_ms"] == pytest.approx(86_400_000.0, rel=0.026)
