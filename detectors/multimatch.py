@@ -44,7 +44,7 @@ class MultiMatcher:
         if not patterns:
             raise ValueError("MultiMatcher needs at least one pattern")
         self.patterns = tuple(patterns)
-        encoded = [p.encode("utf-8") for p in self.patterns]
+        encoded = [(p if literal else _ascii_pattern(p)).encode("utf-8") for p in self.patterns]
         ids = list(range(len(encoded))) if ids is None else [int(i) for i in ids]
         if len(ids) != len(encoded):
             raise ValueError("MultiMatcher needs one id per pattern")
@@ -106,6 +106,12 @@ class MultiMatcher:
         if hits and len(data) != len(text):
             hits = [(i, _char_offset(data, s), _char_offset(data, e)) for i, s, e in hits]
         return hits
+
+
+def _ascii_pattern(pattern: str) -> str:
+    """The pattern with every non-ASCII character written as ``\\x{...}``: the same pattern, but one that every
+    Hyperscan build reads (0.7.30's rejects raw non-ASCII UTF-8 in an expression as "not valid UTF-8")."""
+    return pattern if pattern.isascii() else "".join(c if c.isascii() else f"\\x{{{ord(c):x}}}" for c in pattern)
 
 
 def _surrogate_to_fffd(err: UnicodeError) -> tuple[bytes, int]:

@@ -385,9 +385,13 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from detectors.evaluate import evaluate_xstest, format_xstest_report
+    from detectors.evaluate import XSTestDataError, evaluate_xstest, format_xstest_report
 
-    result = evaluate_xstest(Path(args.data))
+    try:
+        result = evaluate_xstest(Path(args.data))
+    except XSTestDataError as exc:  # the detectors import nothing of ours: their error, our one clear line
+        print(f"refusal-monitor eval: {exc} (give the directory with --data)", file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2, default=str) if args.json else format_xstest_report(result))
     return 0
 

@@ -67,3 +67,9 @@ def test_detect_scores_lines_and_reports_bad_ones(tmp_path, capsys):
     assert lines[0]["refusal_label"] == "full_refusal" and lines[0]["over_refusal_suspect"] is True
     assert "error" in lines[1] and "response" in lines[2]["error"]
     assert "2 input line(s)" in captured.err
+
+
+def test_eval_without_the_xstest_data_says_where_to_point_it(tmp_path, capsys):
+    assert main(["eval", "xstest", "--data", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "XSTest directory not found" in err and "--data" in err and "Traceback" not in err
