@@ -25,16 +25,15 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from infra import KafkaServer, ensure_prism, ensure_topics  # noqa: E402
+from benchmarks.local_kafka import local_kafka  # noqa: E402
+from infra import ensure_prism  # noqa: E402
 from infra.flink_job_server import FlinkJobServerUnavailable, ensure_flink_job_server  # noqa: E402
-from infra.processes import free_port  # noqa: E402
 from pipelines.conservation import balance  # noqa: E402
 from pipelines.generator import GeneratorConfig, generate_records, produce  # noqa: E402
 from pipelines.services import settings_env  # noqa: E402
@@ -81,16 +80,10 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "pipeline_flink.json")
     args = ap.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="rm-bench-flink-"))
-    port, controller = free_port(), free_port()
-    base = Settings(home=home, cache_dir=ROOT / ".cache", kafka_port=port, kafka_controller_port=controller,
-                    early_firing_seconds=1, publish_every_seconds=1.0)
-    server = KafkaServer(base)
-    server.up()
     results: dict[str, dict] = {}
     failed = False
-    try:
-        ensure_topics(base)
+    with local_kafka(early_firing_seconds=1, publish_every_seconds=1.0) as base:
+        home = base.home
         report = produce(generate_records(GeneratorConfig(count=args.turns, seed=3)), base.kafka_client_config(),
                          base.topic_turns)
         assert report.failed == 0, report.errors[:3]
@@ -115,8 +108,6 @@ def main() -> int:
                 failed = True
                 results[column] = {"not_run": str(exc)}
             print(f"{column:>10}: {results[column]}", flush=True)
-    finally:
-        server.down()
     # The machine may be shared: the load average says how much of the 2 cores the columns had.
     figures = {"turns": args.turns, "partitions": base.turns_partitions, "cores": os.cpu_count(),
                "loadavg_at_end": [round(x, 2) for x in os.getloadavg()], "columns": results}

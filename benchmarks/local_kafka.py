@@ -7,8 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from infra import KafkaServer, ensure_topics
-from infra.processes import free_port
+from infra import ensure_topics, throwaway_broker
 from schemas import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,15 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @contextlib.contextmanager
 def local_kafka(**overrides: object) -> Iterator[Settings]:
-    """Settings pointing at a broker of our own (started here, stopped by its PID on exit)."""
+    """Settings pointing at a broker of our own with the project's topics (``infra.throwaway_broker``
+    under a temporary home, downloads cached in the project's ``.cache``)."""
     home = Path(tempfile.mkdtemp(prefix="rm-bench-"))
-    port, controller = free_port(), free_port()
-    settings = Settings(home=home, cache_dir=ROOT / ".cache", kafka_port=port, kafka_controller_port=controller,
-                        **overrides)
-    server = KafkaServer(settings)
-    server.up()
-    try:
+    with throwaway_broker(home, cache_dir=ROOT / ".cache", **overrides) as settings:
         ensure_topics(settings)
         yield settings
-    finally:
-        server.down()

@@ -75,20 +75,10 @@ class MultiMatcher:
         return scratch
 
     def present(self, text: str) -> set[int]:
-        """Ids (by default indexes) of the patterns that occur anywhere in `text`."""
+        """Ids (by default indexes) of the patterns that occur anywhere in `text` (scanned as `to_utf8(text)`)."""
         found: set[int] = set()
-
-        def on_match(pattern_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
-            found.add(pattern_id)
-
-        self._present_db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=self._scratch("present"))
-        return found
-
-    def present_utf8(self, data: bytes) -> set[int]:
-        """`present` for text already encoded, with `to_utf8` where the answer must be exact (`present` encodes lone
-        surrogates as they are, which is invalid UTF-8: Hyperscan's result on it is undefined)."""
-        found: set[int] = set()
-        self._present_db.scan(data, match_event_handler=lambda i, _s, _e, _f, _c: found.add(i), scratch=self._scratch("present"))
+        self._present_db.scan(to_utf8(text), match_event_handler=lambda i, _s, _e, _f, _c: found.add(i),
+                              scratch=self._scratch("present"))
         return found
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
@@ -96,7 +86,7 @@ class MultiMatcher:
         `text`, in order of end."""
         if self._find_db is None:
             raise ValueError("this MultiMatcher was built with find=False")
-        data = text.encode("utf-8", "surrogatepass")
+        data = to_utf8(text)
         hits: list[tuple[int, int, int]] = []
 
         def on_match(pattern_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:

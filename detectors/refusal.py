@@ -97,7 +97,7 @@ from __future__ import annotations
 import re
 
 from . import partial_model
-from .multimatch import MultiMatcher, relaxed_pattern, to_utf8
+from .multimatch import MultiMatcher, relaxed_pattern
 from .types import Evidence, RefusalResult
 
 __all__ = ["classify_response", "mask_non_prose"]
@@ -665,7 +665,7 @@ _OFFER_PREFILTER = MultiMatcher([relaxed_pattern(_ANSWER_OFFER.pattern)], casele
 
 def _answer_offer(masked: str, start: int) -> bool:
     """Is an answer offered ("here's", "I can explain", "if you mean ...") in the 500 characters after ``start``?"""
-    if not _OFFER_PREFILTER.present_utf8(to_utf8(masked[start:start + 500])):
+    if not _OFFER_PREFILTER.present(masked[start:start + 500]):
         return False
     return _ANSWER_OFFER.search(masked, start, start + 500) is not None
 
@@ -994,7 +994,7 @@ def _scan_rules(low: str) -> tuple[list[tuple[int, int, str, float]], frozenset[
     scan leaves out would have found nothing, so the hits are those of running every gated group, as before. Most
     answers have no candidate group and cost the scan alone: no tokenising."""
     hits: list[tuple[int, int, str, float]] = []
-    cand = _PREFILTER.present_utf8(to_utf8(low))
+    cand = _PREFILTER.present(low)
     if not cand:
         return hits, _NO_TOKENS
     # one pass over the tokens for every token gate (English rule groups, other languages, impossible premise)

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from infra.local_service import LocalService, java_tool
-from infra.processes import free_port
+from infra.processes import free_ports
 from infra.tooling import install_lock, require_tool, run_logged
 from schemas.errors import ConfigurationError, InfraError
 from schemas.settings import Settings
@@ -178,10 +178,7 @@ def throwaway_broker(home: Path, **overrides: object) -> Iterator[Settings]:
     For tests and benchmarks: it never meets the demo's broker. ``overrides`` are further settings
     (``cache_dir``, SASL, topic names ...). Raises InfraError if it does not stop.
     """
-    port = free_port()
-    controller = free_port()
-    while controller == port:
-        controller = free_port()
+    port, controller = free_ports(2)
     settings = Settings(home=home, kafka_port=port, kafka_controller_port=controller, **overrides)
     server = KafkaServer(settings)
     server.up()

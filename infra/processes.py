@@ -89,6 +89,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(n: int) -> list[int]:
+    """``n`` distinct ports from ``free_port`` (a broker needs a client and a controller port)."""
+    ports: list[int] = []
+    while len(ports) < n:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
 def spawn_detached(
     cmd: list[str], log_file: Path, pid_file: Path, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:

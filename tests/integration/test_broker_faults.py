@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from infra import KafkaServer, ensure_topics
-from infra.processes import free_port, port_open
+from infra.processes import free_port, free_ports, port_open
 from pipelines.conservation import balance
 from pipelines.generator import GeneratorConfig, ProduceReport, Record, generate_records, produce
 from pipelines.services import settings_env
@@ -38,9 +38,7 @@ RATE = 30.0
 
 
 def _own_broker_settings(tmp_path: Path) -> Settings:
-    port, controller = free_port(), free_port()
-    while controller == port:
-        controller = free_port()
+    port, controller = free_ports(2)
     return Settings(
         home=tmp_path / "home", cache_dir=PROJECT_ROOT / ".cache", kafka_port=port, kafka_controller_port=controller,
         store_path=tmp_path / "store.duckdb", topic_turns="faults-turns", topic_dead_letter="faults-dlq",
