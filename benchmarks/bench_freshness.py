@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,9 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from confluent_kafka import Producer  # noqa: E402
 
-from benchmarks.local_kafka import local_kafka  # noqa: E402
+from benchmarks.local_kafka import local_kafka, start_cli, stop  # noqa: E402
 from pipelines.generator import GeneratorConfig, generate_records, produce  # noqa: E402
-from pipelines.services import settings_env  # noqa: E402
 from pipelines.sql import run_query  # noqa: E402
 from schemas.errors import TransientError  # noqa: E402
 
@@ -49,8 +46,7 @@ def main() -> int:
 
 def _probe(settings, args) -> int:
     home = settings.home
-    pipeline = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], env=settings_env(settings),
-                                stdout=open(home / "pipeline.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    pipeline = start_cli(settings, "pipeline", "run")
     n_background = int(args.rate * (args.seconds + 60))
     background = threading.Thread(target=lambda: produce(
         generate_records(GeneratorConfig(count=n_background, live=True, malformed_share=0, late_share=0)),
@@ -85,15 +81,11 @@ def _probe(settings, args) -> int:
                         results.append(seen - pending.pop(feature))
             time.sleep(0.2)
     finally:
-        os.killpg(pipeline.pid, signal.SIGTERM)
-        try:
-            pipeline.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(pipeline.pid, signal.SIGKILL)
+        stop(pipeline)
     if not results:
         print("no probe became visible; see", home / "pipeline.log")
         return 1
-    q = statistics.quantiles(results, n=20) if len(results) >= 2 else results * 19
+    q = statistics.quantiles(results, n=20, method="inclusive") if len(results) >= 2 else results * 19
     figures = {"measured": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "loadavg": [round(x, 2) for x in os.getloadavg()], "rate_per_s": args.rate, "probes": len(results), "never_visible": len(pending),
                "p50_s": round(statistics.median(results), 2), "p95_s": round(q[18], 2), "max_s": round(max(results), 2),

@@ -36,7 +36,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -49,11 +48,10 @@ import psutil  # noqa: E402
 from confluent_kafka import Consumer, KafkaException, TopicPartition  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from benchmarks.local_kafka import local_kafka  # noqa: E402
+from benchmarks.local_kafka import local_kafka, start_cli  # noqa: E402
 from infra import KafkaServer, ensure_prism  # noqa: E402
 from infra.processes import read_pid, stop_pid  # noqa: E402
 from pipelines.conservation import balance  # noqa: E402
-from pipelines.services import settings_env  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -175,18 +173,11 @@ def main() -> int:
 
 def _soak(settings, args, warmup_min: float) -> dict:
     home = settings.home
-    env = settings_env(settings)
     kafka_pid = read_pid(KafkaServer(settings).pid_file)
     load_start = [os.getloadavg()]
     beam_args = args.beam_args.split()
-    pipeline = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", *(["--", *beam_args] if beam_args else [])],
-                                env=env, cwd=ROOT,
-                                stdout=open(home / "pipeline.log", "w"), stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    generator = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "generate", "--forever", "--rate", str(args.rate),
-         "--scenario", "steady"], env=env, cwd=ROOT, stdout=open(home / "generator.log", "w"),
-        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    pipeline = start_cli(settings, "pipeline", "run", *(["--", *beam_args] if beam_args else []))
+    generator = start_cli(settings, "generator", "generate", "--forever", "--rate", str(args.rate), "--scenario", "steady")
     print(f"soak: {args.rate:.0f} turns/s for {args.minutes:g} min (warm-up {warmup_min:g} min), pipeline pid "
           f"{pipeline.pid}, kafka pid {kafka_pid}, generator pid {generator.pid}; logs in {home}", flush=True)
     samples: dict[str, dict] = {}  # key -> {"role", "pid", "t": [...], "rss": [...], "cpu": [...]}

@@ -57,13 +57,27 @@ from pipelines.store import AggregateStore  # noqa: E402
 from pipelines.streaming import RunMode, run  # noqa: E402
 
 
-def _beam(settings, prism: str) -> dict:
-    store = settings.model_copy(update={"store_path": settings.home / "beam.duckdb"})
-    started = time.monotonic()
-    run(store, RunMode(stop_at_end=True, publish_dead_letters=False), prism_path=prism)
+def _beam(settings, prism: str, tag: str = "beam", bounds: ReadBounds = ReadBounds(),
+          extra_args: list[str] | None = None) -> dict:
+    """The job on Prism to the topic's end (``backfill``'s mode) into a store of its own: seconds from
+    submission to the last landing, this process's CPU (the LOOPBACK worker is in it), turns counted."""
+    store = settings.model_copy(update={"store_path": settings.home / f"{tag}.duckdb"})
+    started, cpu0 = time.monotonic(), time.process_time()
+    run(store, RunMode(stop_at_end=True, bounds=bounds, publish_dead_letters=False), prism_path=prism,
+        extra_args=extra_args)
     elapsed = time.monotonic() - started
-    _, [(turns,)] = run_query(store.snapshot_file, "SELECT sum(n_turns) FROM refusal_windows")
-    return {"seconds": round(elapsed, 2), "turns_counted": int(turns)}
+    _, [(turns,)] = run_query(store.snapshot_file, "SELECT coalesce(sum(n_turns), 0) FROM refusal_windows")
+    return {"seconds": round(elapsed, 2), "cpu_s_driver": round(time.process_time() - cpu0, 2),
+            "turns_counted": int(turns)}
+
+
+def _land(settings, name: str, result: dict) -> None:
+    """The reference's landing: its windows upserted into a store of its own, as the pipeline lands them."""
+    store = AggregateStore(settings.home / f"{name}.duckdb", settings.home / f"{name}.snapshot.duckdb")
+    try:
+        store.upsert("refusal_windows", window_rows(result, settings.window_seconds))
+    finally:
+        store.close()
 
 
 def _reference(settings) -> dict:
@@ -71,11 +85,7 @@ def _reference(settings) -> dict:
     records = read_topic(settings)
     read_s = time.monotonic() - started
     result = recompute(records, settings.window_seconds, settings.allowed_lateness_seconds, settings.samples_per_window)
-    store = AggregateStore(settings.home / "reference.duckdb", settings.home / "reference.snapshot.duckdb")
-    try:
-        store.upsert("refusal_windows", window_rows(result, settings.window_seconds))
-    finally:
-        store.close()
+    _land(settings, "reference", result)
     elapsed = time.monotonic() - started
     return {"seconds": round(elapsed, 2), "read_seconds": round(read_s, 2),
             "turns_counted": sum(w["n_turns"] for w in result["windows"].values())}
@@ -171,12 +181,7 @@ def _reference_workers(settings, n: int) -> dict:
     merge_start = time.monotonic()
     k = settings.samples_per_window
     result = extract(merge([part["acc"] for part in parts], k), k)
-    name = f"reference-w{n}"
-    store = AggregateStore(settings.home / f"{name}.duckdb", settings.home / f"{name}.snapshot.duckdb")
-    try:
-        store.upsert("refusal_windows", window_rows(result, settings.window_seconds))
-    finally:
-        store.close()
+    _land(settings, f"reference-w{n}", result)
     merge_s = time.monotonic() - merge_start
     return {"processes": n, "seconds": round(work_s + merge_s, 2), "spawn_and_import_s": round(spawn_s, 2),
             "merge_and_land_s": round(merge_s, 2),
@@ -187,14 +192,9 @@ def _reference_workers(settings, n: int) -> dict:
 def _beam_part(settings, owned: list[int], ends: dict[int, int], prism: str, tag: str) -> dict:
     """One Beam pipeline process reading only ``owned`` partitions (the others as empty ranges)."""
     others = {p: e for p, e in ends.items() if p not in owned}
-    store = settings.model_copy(update={"store_path": settings.home / f"{tag}.duckdb"})
-    bounds = ReadBounds(from_offsets=others or None, to_offsets=others or None)
-    wall0, cpu0 = time.monotonic(), time.process_time()
-    run(store, RunMode(stop_at_end=True, bounds=bounds, publish_dead_letters=False), prism_path=prism)
-    wall = time.monotonic() - wall0
-    _, [(turns,)] = run_query(store.snapshot_file, "SELECT coalesce(sum(n_turns), 0) FROM refusal_windows")
-    return {"partitions": owned, "wall_s": round(wall, 2), "cpu_s_driver": round(time.process_time() - cpu0, 2),
-            "turns_counted": int(turns)}
+    got = _beam(settings, prism, tag, ReadBounds(from_offsets=others or None, to_offsets=others or None))
+    return {"partitions": owned, "wall_s": got["seconds"], "cpu_s_driver": got["cpu_s_driver"],
+            "turns_counted": got["turns_counted"]}
 
 
 def _beam_processes(settings, n: int, prism: str) -> dict:
@@ -206,14 +206,8 @@ def _beam_processes(settings, n: int, prism: str) -> dict:
 
 
 def _beam_parallelism(settings, prism: str, n: int) -> dict:
-    store = settings.model_copy(update={"store_path": settings.home / f"beam-sdkpar{n}.duckdb"})
-    started, cpu0 = time.monotonic(), time.process_time()
-    run(store, RunMode(stop_at_end=True, publish_dead_letters=False), prism_path=prism,
-        extra_args=[f"--sdk_worker_parallelism={n}"])
-    elapsed = time.monotonic() - started
-    _, [(turns,)] = run_query(store.snapshot_file, "SELECT sum(n_turns) FROM refusal_windows")
-    return {"sdk_worker_parallelism": n, "seconds": round(elapsed, 2),
-            "cpu_s_driver": round(time.process_time() - cpu0, 2), "turns_counted": int(turns)}
+    return {"sdk_worker_parallelism": n,
+            **_beam(settings, prism, f"beam-sdkpar{n}", extra_args=[f"--sdk_worker_parallelism={n}"])}
 
 
 def main() -> int:
@@ -233,9 +227,7 @@ def main() -> int:
         prism = str(ensure_prism(settings))
         print(f"backlog of {args.turns} turns produced ({args.partitions} partitions); measuring ...", flush=True)
         startup = _prism_startup(settings, prism)
-        beam_cpu0 = time.process_time()
         beam = _beam(settings, prism)
-        beam["cpu_s_driver"] = round(time.process_time() - beam_cpu0, 2)
         ref_cpu0 = time.process_time()
         reference = _reference(settings)
         reference["cpu_s"] = round(time.process_time() - ref_cpu0, 2)

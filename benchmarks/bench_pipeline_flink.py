@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,20 +29,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.local_kafka import local_kafka  # noqa: E402
+from benchmarks.local_kafka import local_kafka, start_cli, stop  # noqa: E402
 from infra import ensure_prism  # noqa: E402
 from infra.flink_job_server import FlinkJobServerUnavailable, ensure_flink_job_server  # noqa: E402
 from pipelines.conservation import balance  # noqa: E402
 from pipelines.generator import GeneratorConfig, generate_records, produce  # noqa: E402
-from pipelines.services import settings_env  # noqa: E402
 from schemas import Settings  # noqa: E402
 
 
 def _drain(settings: Settings, backlog: int, args: list[str], log: Path, timeout_s: float) -> dict:
     """Run the job over the backlog; seconds to the first landed record and to all accounted."""
     started = time.monotonic()
-    job = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", *args], env=settings_env(settings),
-                           stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    job = start_cli(settings, log.stem, "run", *args)
     first = None
     try:
         while time.monotonic() - started < timeout_s:
@@ -63,13 +59,7 @@ def _drain(settings: Settings, backlog: int, args: list[str], log: Path, timeout
             time.sleep(0.5)
         raise RuntimeError(f"not drained within {timeout_s:.0f}s; see {log}")
     finally:
-        if job.poll() is None:
-            os.killpg(job.pid, signal.SIGTERM)
-            try:
-                job.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(job.pid, signal.SIGKILL)
-                job.wait(30)
+        stop(job)
 
 
 def main() -> int:
