@@ -328,6 +328,13 @@ def _print(r: dict) -> None:
         pv = f"{g['p_value']:.2g}" if "p_value" in g else "-"
         print(f"{p['role']:<40}{p['pid']:>8}{p['rss_start_mb']:>10.0f}{p['rss_peak_mb']:>9.0f}{p['rss_end_mb']:>8.0f}"
               f"{slope:>9}{ci_s:>19}{pv:>9}  {p['cpu_cores_post_warmup']:>5.2f}  {g['verdict']}")
+    for p in r["processes"]:
+        after = p.get("growth_after_state_horizon") or {}
+        if "slope_mb_per_min" in after:
+            ci = after.get("ci95_mb_per_min")
+            ci_s = f" [{ci[0]:+.3f},{ci[1]:+.3f}]" if ci else ""
+            print(f"  after the state horizon ({horizon:g} min), {p['role']}: {after['slope_mb_per_min']:+.3f} MB/min"
+                  f"{ci_s} {after['verdict']}")
     c = r["consumer"]
     print(f"pipeline processes' peak RSS summed: {r['pipeline_rss_peak_sum_mb']:.0f} MB")
     print(f"consumer: produced {c['produced']} ({c['achieved_rate_per_s']}/s achieved), lag at the end of the load "

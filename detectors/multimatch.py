@@ -10,8 +10,9 @@ dialect (Hyperscan's `\\b` is ASCII-only, it has no look-behind and no back-refe
 from __future__ import annotations
 
 import codecs
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import hyperscan
 
@@ -21,7 +22,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_p  # type: ignore[no-redef]
 
-__all__ = ["MultiMatcher", "relaxed_pattern", "to_utf8"]
+__all__ = ["MultiMatcher", "RegexPrefilter", "relaxed_pattern", "required_literals", "to_utf8"]
 
 _BASE_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_ALLOWEMPTY
 
@@ -217,3 +218,124 @@ def _relax_class(items) -> str:
         else:  # anything else (\\W, a negated \\s, ...): any character
             return _ANY
     return ("[^" if negate else "[") + "".join(parts) + "]"
+
+
+# --- which regexes of a set can match a text: literals every match must contain -----------------------------------
+# A failing search of a big alternation costs microseconds even on a short text. Every match of such a regex holds a
+# string from each of a few literal sets, derived from the pattern itself (`required_literals`); one Hyperscan pass over
+# the text says which regexes lack one of their sets, and those need not run. The regexes still decide, so results are
+# exactly those of running every one.
+
+_ALTERNATIVES_MAX = 64  # largest set of alternative strings expanded from one piece of a pattern
+_SETS_MAX = 3  # literal sets tested per regex
+
+
+def _rank(strings: set[str]) -> tuple[int, int]:
+    """Sort key of a literal set, most selective first: its shortest string the longest, then the fewest strings."""
+    return (-min(map(len, strings)), len(strings))
+
+
+def _sequence_literals(items) -> tuple[set[str] | None, list[set[str]]]:
+    """(exact, required) of a parsed sequence: `exact` lists every string it can match (None: too many or unbounded);
+    `required` holds literal sets that each have a member inside every match (adjacent pieces are multiplied out
+    while small: "ways? to" gives {"way to", "ways to"}, far more selective than {"to"})."""
+    run: set[str] = {""}
+    exact: set[str] | None = {""}
+    required: list[set[str]] = []
+    for op, av in items:
+        ex, req = _node_literals(op, av)
+        if ex is not None and len(run) * len(ex) <= _ALTERNATIVES_MAX:
+            run = {a + b for a in run for b in ex}
+        else:
+            required.append(run)
+            run = set(ex) if ex is not None else {""}
+            if ex is None:
+                required += req
+        if ex is None or exact is None or len(exact) * len(ex) > 4 * _ALTERNATIVES_MAX:
+            exact = None
+        else:
+            exact = {a + b for a in exact for b in ex}
+    required.append(run)
+    return exact, [s for s in required if "" not in s]
+
+
+def _node_literals(op, av) -> tuple[set[str] | None, list[set[str]]]:
+    """(exact, required) of one parsed node; zero-width assertions (\\b, ^, look-arounds) match the empty string."""
+    c = _sre_c
+    if op is c.LITERAL:
+        return {chr(av)}, [{chr(av)}]
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {""}, []
+    if op is c.SUBPATTERN:
+        return _sequence_literals(av[-1])
+    if op is c.BRANCH:
+        parts = [_sequence_literals(alt) for alt in av[1]]
+        exact = None if any(ex is None for ex, _ in parts) else set().union(*(ex for ex, _ in parts))
+        if exact is not None and len(exact) > 4 * _ALTERNATIVES_MAX:
+            exact = None
+        # one set per alternative (its most selective); their union holds a member of every match
+        required = [] if any(not req for _, req in parts) else [set().union(*(min(req, key=_rank) for _, req in parts))]
+        return exact, required
+    if op is c.IN and len(av) <= 8 and all(o is c.LITERAL for o, _ in av):  # a small class such as [eé]
+        chars = {chr(ch) for _, ch in av}
+        return chars, [chars]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        ex, req = _sequence_literals(sub)
+        if lo == hi == 1:
+            return ex, req
+        if lo == 0 and hi == 1 and ex is not None:
+            return ex | {""}, []
+        return None, (req if lo >= 1 else [])
+    return None, []  # any other class, '.', groups we do not analyse: no literal guaranteed
+
+
+def required_literals(rx: re.Pattern) -> list[frozenset[str]]:
+    """Literal sets such that every match of ``rx`` contains a member of each set, most selective first; [] when no
+    literal is guaranteed. Sets after the first are kept (up to 3) only when all their strings have 4+ characters: a
+    set of common short words rarely rules a regex out and costs a callback whenever it occurs. The strings are the
+    pattern's own: a case-insensitive regex needs them normalised like the text it is tested on."""
+    _exact, required = _sequence_literals(_sre_p.parse(rx.pattern, rx.flags))
+    ranked = sorted(required, key=_rank)
+    kept = ranked[:1] + [s for s in ranked[1:] if min(map(len, s)) >= 4][:_SETS_MAX - 1]
+    return [frozenset(s) for s in kept]
+
+
+class RegexPrefilter:
+    """Which of a set of regexes can match a text, from one Hyperscan scan (see the section comment above).
+
+    ``normalize`` maps a literal to the form the text is scanned in (e.g. the lower-casing the caller applies to the
+    text). Every string of every literal set is a pure literal (Hyperscan's literal compiler: ~0.1 s for hundreds,
+    where the same strings as regex alternations took seconds), case-insensitive on ASCII, matched on the UTF-8 bytes
+    of the text. All strings of one set share an id and report at most once per scan; a regex is ruled out when one of
+    its sets is absent. Regexes without a guaranteed literal are never ruled out.
+    """
+
+    # characters that Python's case-insensitive matching equates with an ASCII letter although lower() does not turn
+    # them into it (dotted / dotless i, long s, Kelvin sign): in a text holding one, no regex is ruled out
+    _FOLD_ODD = frozenset("İıſK")
+
+    def __init__(self, regexes: Sequence[re.Pattern], normalize: Callable[[str], str] = lambda s: s) -> None:
+        self.regexes = tuple(regexes)
+        self._set_owner: list[int] = []  # literal set id -> id() of its regex
+        self._set_count: dict[int, int] = {}  # id() of a regex -> number of its literal sets
+        literals: list[str] = []
+        set_ids: list[int] = []
+        for rx in self.regexes:
+            sets = [frozenset(normalize(s) for s in req) for req in required_literals(rx)]
+            if sets:
+                self._set_count[id(rx)] = len(sets)
+            for lits in sets:
+                literals += sorted(lits)
+                set_ids += [len(self._set_owner)] * len(lits)
+                self._set_owner.append(id(rx))
+        self.filtered = frozenset(self._set_count)  # the regexes it can rule out
+        self._matcher = MultiMatcher(literals, set_ids, literal=True, find=False)
+
+    def ruled_out(self, normalized: str, original: str) -> frozenset[int]:
+        """The `id` of every regex that cannot match ``normalized`` (the text as ``normalize`` would make it) nor a
+        slice of it (ids, not the patterns: hashing a compiled pattern hashes all its code, each time)."""
+        if not normalized.isascii() and not self._FOLD_ODD.isdisjoint(original):
+            return frozenset()
+        owners = [self._set_owner[k] for k in self._matcher.present(normalized)]
+        return self.filtered.difference([r for r in set(owners) if owners.count(r) == self._set_count[r]])

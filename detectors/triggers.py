@@ -24,9 +24,8 @@ Prompt risk: the worst cue sense (harmful > ambiguous > benign); no cues => beni
 from __future__ import annotations
 
 import re
-from re import _constants as _sre, _parser as _sre_parse  # pattern parser (CPython 3.11), for the prefilter
 
-from .multimatch import MultiMatcher
+from .multimatch import RegexPrefilter
 from .lexicon import ANIMALS, BENIGN_OBJECTS, CUES, FICTIONAL_NAMES, GROUPS, PERSON_TARGETS, PLACE_TARGETS
 from .types import Cue, TriggerResult
 
@@ -511,130 +510,17 @@ def _lowered(text: str) -> str:
 # One-pass prefilter (0.5.x). A fifth to a quarter of a cold prompt's ~100 µs went to ~8 regex searches per prompt,
 # most of which fail: a failing search of one of the big alternations costs 1-7 µs even on a 44-character prompt (44 µs
 # for _DISCR4). Every match of such a regex contains a string from each of a few literal sets, derived from the
-# pattern itself (`_required_literals`); one Hyperscan pass over the lower-cased prompt says which regexes lack one of
+# pattern itself (`multimatch.required_literals`); one Hyperscan pass over the lower-cased prompt says which regexes lack one of
 # their sets, and those are not run. The regexes still decide, so the results are exactly those of running every one.
-
-_ALTERNATIVES_MAX = 64  # largest set of alternative strings expanded from one piece of a pattern
-_SETS_MAX = 3  # literal sets tested per regex
-
-
-def _rank(strings: set[str]) -> tuple[int, int]:
-    """Sort key of a literal set, most selective first: its shortest string the longest, then the fewest strings."""
-    return (-min(map(len, strings)), len(strings))
-
-
-def _sequence_literals(items) -> tuple[set[str] | None, list[set[str]]]:
-    """(exact, required) of a parsed sequence: `exact` lists every string it can match (None: too many or unbounded);
-    `required` holds literal sets that each have a member inside every match (adjacent pieces are multiplied out
-    while small: "ways? to" gives {"way to", "ways to"}, far more selective than {"to"})."""
-    run: set[str] = {""}
-    exact: set[str] | None = {""}
-    required: list[set[str]] = []
-    for op, av in items:
-        ex, req = _node_literals(op, av)
-        if ex is not None and len(run) * len(ex) <= _ALTERNATIVES_MAX:
-            run = {a + b for a in run for b in ex}
-        else:
-            required.append(run)
-            run = set(ex) if ex is not None else {""}
-            if ex is None:
-                required += req
-        if ex is None or exact is None or len(exact) * len(ex) > 4 * _ALTERNATIVES_MAX:
-            exact = None
-        else:
-            exact = {a + b for a in exact for b in ex}
-    required.append(run)
-    return exact, [s for s in required if "" not in s]
-
-
-def _node_literals(op, av) -> tuple[set[str] | None, list[set[str]]]:
-    """(exact, required) of one parsed node; zero-width assertions (\\b, ^, look-arounds) match the empty string."""
-    if op is _sre.LITERAL:
-        return {chr(av)}, [{chr(av)}]
-    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return {""}, []
-    if op is _sre.SUBPATTERN:
-        return _sequence_literals(av[-1])
-    if op is _sre.BRANCH:
-        parts = [_sequence_literals(alt) for alt in av[1]]
-        exact = None if any(ex is None for ex, _ in parts) else set().union(*(ex for ex, _ in parts))
-        if exact is not None and len(exact) > 4 * _ALTERNATIVES_MAX:
-            exact = None
-        # one set per alternative (its most selective); their union holds a member of every match
-        required = [] if any(not req for _, req in parts) else [set().union(*(min(req, key=_rank) for _, req in parts))]
-        return exact, required
-    if op is _sre.IN and len(av) <= 8 and all(o is _sre.LITERAL for o, _ in av):  # a small class such as [eé]
-        chars = {chr(c) for _, c in av}
-        return chars, [chars]
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        lo, hi, sub = av
-        ex, req = _sequence_literals(sub)
-        if lo == hi == 1:
-            return ex, req
-        if lo == 0 and hi == 1 and ex is not None:
-            return ex | {""}, []
-        return None, (req if lo >= 1 else [])
-    return None, []  # any other class, '.', groups we do not analyse: no literal guaranteed
-
-
-def _required_literals(rx: re.Pattern) -> list[frozenset[str]]:
-    """Literal sets such that every match of ``rx`` contains a member of each set, lower-cased like the prompt is
-    (`_lowered`), most selective first; [] when no literal is guaranteed. Sets after the first are kept (up to
-    `_SETS_MAX`) only when all their strings have 4+ characters: a set of common short words rarely rules a regex out
-    and costs a callback whenever it occurs."""
-    _exact, required = _sequence_literals(_sre_parse.parse(rx.pattern, rx.flags))
-    ranked = sorted(required, key=_rank)
-    kept = ranked[:1] + [s for s in ranked[1:] if min(map(len, s)) >= 4][:_SETS_MAX - 1]
-    return [frozenset(_lowered(s) for s in req) for req in kept]
-
-
-class _Prefilter:
-    """Which of a set of regexes can match a text, from one Hyperscan scan (see the section comment above).
-
-    Every string of every literal set is a pure literal (Hyperscan's literal compiler: ~0.1 s for all of them, where
-    the same strings as regex alternations took seconds), case-insensitive on ASCII, matched on the UTF-8 bytes of the
-    text. All strings of one set share an id and report at most once per scan; a regex is ruled out when one of its
-    sets is absent. Regexes without a guaranteed literal are never ruled out.
-    """
-
-    # characters that Python's case-insensitive matching equates with an ASCII letter although lower() does not turn
-    # them into it (dotted / dotless i, long s, Kelvin sign): in a prompt holding one, no regex is ruled out
-    _FOLD_ODD = frozenset("İıſK")
-
-    def __init__(self, regexes: list[re.Pattern]) -> None:
-        self.regexes = tuple(regexes)
-        self._set_owner: list[int] = []  # literal set id -> id() of its regex
-        self._set_count: dict[int, int] = {}  # id() of a regex -> number of its literal sets
-        literals: list[str] = []
-        set_ids: list[int] = []
-        for rx in regexes:
-            sets = _required_literals(rx)
-            if sets:
-                self._set_count[id(rx)] = len(sets)
-            for lits in sets:
-                literals += sorted(lits)
-                set_ids += [len(self._set_owner)] * len(lits)
-                self._set_owner.append(id(rx))
-        self.filtered = frozenset(self._set_count)  # the regexes it can rule out
-        self._matcher = MultiMatcher(literals, set_ids, literal=True, find=False)
-
-    def ruled_out(self, low: str, prompt: str) -> frozenset[int]:
-        """The `id` of every regex that cannot match `low` (the prompt lower-cased by `_lowered`) nor a slice of it
-        (ids, not the patterns: hashing a compiled pattern hashes all its code, each time)."""
-        if not low.isascii() and not self._FOLD_ODD.isdisjoint(prompt):
-            return frozenset()
-        owners = [self._set_owner[k] for k in self._matcher.present(low)]
-        return self.filtered.difference([r for r in set(owners) if owners.count(r) == self._set_count[r]])
-
 
 # The regexes that would run on (nearly) every prompt; those behind rarer conditions (_NOT_DEFINITION, _HIST_EXCLUDE,
 # _ATROCITY, _ABSURD, _RIGHTS, _OTHERS_PROPERTY, _HACK_CONTEXT) would cost more in callbacks than they save. The
 # context regexes only matter when the prompt holds a cue (or a gapped form may occur): without one, a smaller
 # database is scanned, so their literals cost no callbacks.
 _PROMPT_RULES = [_HIST_HARM, _WHERE_LIVE, _DISCR, _DISCR2, _DISCR3, _DISCR4, _SELF_INJURY, _ACCOUNT_INTRUSION]
-_PREFILTER_NO_CUE = _Prefilter(_PROMPT_RULES)
-_PREFILTER_CUES = _Prefilter([_OPERATIONAL, _EVASION, _FICTION, _HISTORY, _DEFINITION, _FIGURATIVE, _SELF,
-                              *_PROMPT_RULES, *(rx for rx, _lemma, _cat in _GAPPED)])
+_PREFILTER_NO_CUE = RegexPrefilter(_PROMPT_RULES, normalize=_lowered)
+_PREFILTER_CUES = RegexPrefilter([_OPERATIONAL, _EVASION, _FICTION, _HISTORY, _DEFINITION, _FIGURATIVE, _SELF,
+                                  *_PROMPT_RULES, *(rx for rx, _lemma, _cat in _GAPPED)], normalize=_lowered)
 
 
 # Results are immutable and depend only on the prompt text, and monitored traffic repeats prompts a lot (the

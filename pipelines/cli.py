@@ -85,8 +85,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     import logging
 
     from infra import ensure_prism, ensure_topics
+    from infra.processes import limit_malloc_arenas
     from pipelines.streaming import RunMode, run
 
+    limit_malloc_arenas()  # a process that runs for weeks: before Beam's threads start (docs/performance.md)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = _settings(
         args,

@@ -120,6 +120,24 @@ def _consumer(config: dict[str, str]):
     })
 
 
+# A read consumer prefetches in the background, whether or not it is polled. The runner hands a
+# partition's residual to whichever DoFn instance is free, so every instance ends up with a consumer
+# per partition and most of them sit idle; with librdkafka's defaults (100,000 messages or 64 MiB
+# queued per consumer) each idle one fills its queue, and the driver's memory grew by hundreds of
+# megabytes under a steady load (found by benchmarks/bench_memory.py; docs/performance.md). A few
+# polls' worth of messages keeps the reader fed.
+PREFETCH_POLLS = 2
+PREFETCH_MAX_KBYTES = 8192
+
+
+def read_prefetch(poll_batch: int) -> dict[str, str]:
+    """librdkafka settings that bound what one read consumer queues ahead of its polls."""
+    return {
+        "queued.min.messages": str(PREFETCH_POLLS * poll_batch),
+        "queued.max.messages.kbytes": str(PREFETCH_MAX_KBYTES),
+    }
+
+
 class _PartitionTracker(OffsetRestrictionTracker):
     """Offset tracker for one partition that splits only at the current position (a checkpoint).
 
@@ -258,7 +276,7 @@ class _ReadPartitionFn(beam.DoFn, RestrictionProvider, WatermarkEstimatorProvide
 
         consumer = self._consumers.get(tp)
         if consumer is None:
-            consumer = self._consumers[tp] = _consumer(self.consumer_config)
+            consumer = self._consumers[tp] = _consumer({**self.consumer_config, **read_prefetch(self.poll_batch)})
             consumer.assign([KTP(tp.topic, tp.partition, offset)])
             self._positions[tp] = offset
         elif self._positions.get(tp) != offset:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from detectors import triggers as T
+from detectors.multimatch import required_literals
 from tests.conftest import run_concurrently
 
 DATA = Path(__file__).parent / "data"
@@ -44,8 +45,8 @@ def test_required_literals_found_in_every_match():
         for text in _texts():
             low = T._lowered(text)
             for m in rx.finditer(low):
-                for lits in T._required_literals(rx):
-                    assert any(s in m.group(0) for s in lits), (rx.pattern[:60], m.group(0))
+                for lits in required_literals(rx):
+                    assert any(T._lowered(s) in m.group(0) for s in lits), (rx.pattern[:60], m.group(0))
 
 
 def test_case_fold_oddities_disable_the_prefilter():
