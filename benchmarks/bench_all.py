@@ -141,12 +141,12 @@ def _summary(results: dict[str, dict | None]) -> list[dict]:
                 continue
             g = proc["growth"]
             after = proc.get("growth_after_state_horizon") or {}
-            judged = after if "slope_mb_per_min" in after else g  # past the state horizon when the soak reached it
+            past_horizon = "slope_mb_per_min" in after  # then the slope after it is the verdict, not the whole soak's
             rows.append(_row(f"memory {proc['role']}: start/peak/end MB, slope MB/min",
                              f"{proc['rss_start_mb']:.0f}/{proc['rss_peak_mb']:.0f}/{proc['rss_end_mb']:.0f}, "
                              f"{g.get('slope_mb_per_min', float('nan')):+.2f} ({g['verdict']})",
-                             "no growth", None if judged is after else g["verdict"] != "grows"))
-            if judged is after:
+                             "no growth", None if past_horizon else g["verdict"] != "grows"))
+            if past_horizon:
                 rows.append(_row(f"memory {proc['role']}: slope MB/min after the {m['pipeline']['state_horizon_minutes']:g}-min "
                                  f"state horizon", f"{after['slope_mb_per_min']:+.2f} ({after['verdict']})",
                                  "no growth", after["verdict"] != "grows"))

@@ -1,4 +1,5 @@
-"""PID-file bookkeeping for the processes the project starts, so it stops only its own."""
+"""The processes the project starts: PID files (so it stops only its own), free ports, and the
+allocator setting of its own long-running pipeline process."""
 
 from __future__ import annotations
 
