@@ -73,7 +73,8 @@ def _beam(settings, prism: str, tag: str = "beam", bounds: ReadBounds = ReadBoun
 
 def _land(settings, name: str, result: dict) -> None:
     """The reference's landing: its windows upserted into a store of its own, as the pipeline lands them."""
-    store = AggregateStore(settings.home / f"{name}.duckdb", settings.home / f"{name}.snapshot.duckdb")
+    store = AggregateStore(settings.home / f"{name}.duckdb", settings.home / f"{name}.snapshot.duckdb",
+                           memory_limit_mb=settings.store_memory_limit_mb)
     try:
         store.upsert("refusal_windows", window_rows(result, settings.window_seconds))
     finally:

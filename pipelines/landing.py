@@ -17,15 +17,17 @@ __all__ = ["LandRows", "PublishDeadLetters"]
 
 
 class _UpsertFn(beam.DoFn):
-    def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
+    def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float,
+                 memory_limit_mb: int | None) -> None:
         self.table = table
         self.store_path = store_path
         self.snapshot_path = snapshot_path
         self.publish_every_s = publish_every_s
+        self.memory_limit_mb = memory_limit_mb
         self.landed = Metrics.counter("landing", f"{table}_rows")
 
     def setup(self) -> None:
-        self._store = writer_for(self.store_path, self.snapshot_path, self.publish_every_s)
+        self._store = writer_for(self.store_path, self.snapshot_path, self.publish_every_s, self.memory_limit_mb)
 
     def start_bundle(self) -> None:
         self._buffer: list = []
@@ -48,9 +50,10 @@ class LandRows(beam.PTransform):
     a replayed record is stored once; ``source_progress`` widens the offset range read.
     """
 
-    def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float) -> None:
+    def __init__(self, table: str, store_path: Path, snapshot_path: Path, publish_every_s: float,
+                 memory_limit_mb: int | None = None) -> None:
         super().__init__()
-        self._fn = _UpsertFn(table, store_path, snapshot_path, publish_every_s)
+        self._fn = _UpsertFn(table, store_path, snapshot_path, publish_every_s, memory_limit_mb)
 
     def expand(self, rows):
         return rows | f"Upsert_{self._fn.table}" >> beam.ParDo(self._fn)

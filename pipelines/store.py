@@ -19,12 +19,13 @@ never half-applied (DuckDB's write-ahead log is replayed or discarded on the nex
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import duckdb
 import pandas as pd
@@ -35,6 +36,11 @@ from schemas.aggregates import model_table_sql
 
 __all__ = ["AggregateStore", "writer_for", "close_all_writers", "open_snapshot", "SnapshotMissingError",
            "StoreUnwritableError"]
+
+log = logging.getLogger(__name__)
+
+#: DuckDB's own default limit (80 % of RAM): the writer's limit is never raised beyond it.
+_MEMORY_CEILING_MB = int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8) >> 20
 
 
 class SnapshotMissingError(TransientError):
@@ -84,8 +90,12 @@ class AggregateStore:
     """
 
     def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0,
-                 tables: Mapping[str, tuple[type[BaseModel], tuple[str, ...]]] = TABLES) -> None:
+                 tables: Mapping[str, tuple[type[BaseModel], tuple[str, ...]]] = TABLES,
+                 memory_limit_mb: int | None = None) -> None:
+        """``memory_limit_mb`` (``Settings.store_memory_limit_mb``; None keeps DuckDB's 80 % of RAM)
+        bounds the writer: DuckDB otherwise keeps freed buffers and allocations in the process."""
         self.path = Path(path)
+        self._memory_limit_mb = memory_limit_mb
         self._tables = dict(tables)
         self.snapshot = Path(snapshot)
         self._lock = threading.Lock()
@@ -95,7 +105,8 @@ class AggregateStore:
         self._con: duckdb.DuckDBPyConnection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = duckdb.connect(str(self.path))
+            config = {} if memory_limit_mb is None else {"memory_limit": f"{int(memory_limit_mb)}MB"}
+            self._con = duckdb.connect(str(self.path), config=config)
             self._db_name = self._con.execute("SELECT current_database()").fetchone()[0]
             for table, (model, key) in self._tables.items():
                 self._con.execute(model_table_sql(table, model, key))
@@ -143,19 +154,9 @@ class AggregateStore:
         self._raise_publish_failure()
         with self._lock:
             self._con.register("rm_upsert_rows", frame)
-            self._con.execute("BEGIN TRANSACTION")
             try:
-                self._con.execute(_merge_sql(table, columns, key, rule))
-                self._con.execute("COMMIT")
-            except Exception as exc:
-                try:
-                    self._con.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass  # the failed COMMIT already ended (or invalidated) the transaction
-                clear = _unwritable(self.path, exc) if isinstance(exc, (OSError, duckdb.Error)) else None
-                if clear is None:
-                    raise
-                raise clear from exc
+                self._within_limit(lambda: self._apply(_merge_sql(table, columns, key, rule)),
+                                   f"a batch of {len(frame)} {table} rows")
             finally:
                 try:
                     self._con.unregister("rm_upsert_rows")
@@ -163,6 +164,47 @@ class AggregateStore:
                     pass
             self._dirty = True
         return len(latest)
+
+    def _within_limit(self, work: Callable[[], None], what: str) -> None:
+        """Run ``work`` under the writer's memory limit, doubling the limit while it does not fit.
+
+        The limit bounds the steady state (without one DuckDB keeps what it freed, up to 80 % of
+        RAM); a big batch (a replay's backlog of too-late turns) or the snapshot copy of a large
+        store raises it for good, with a warning, instead of failing the job. Caller holds the lock.
+        """
+        while True:
+            try:
+                work()
+                return
+            except duckdb.OutOfMemoryException:
+                if self._memory_limit_mb is None or self._memory_limit_mb >= _MEMORY_CEILING_MB:
+                    raise
+                old, self._memory_limit_mb = self._memory_limit_mb, min(2 * self._memory_limit_mb, _MEMORY_CEILING_MB)
+                log.warning("%s: %s needs more than the writer's %d MB memory limit; raised to %d MB "
+                            "(RM_STORE_MEMORY_LIMIT_MB)", self.path.name, what, old, self._memory_limit_mb)
+                self._con.execute(f"SET memory_limit = '{self._memory_limit_mb}MB'").fetchall()
+
+    @property
+    def memory_limit_mb(self) -> int | None:
+        """The writer's DuckDB memory limit now (None: DuckDB's default); it only grows."""
+        return self._memory_limit_mb
+
+    def _apply(self, sql: str) -> None:
+        """Run one write statement as its own transaction (the caller holds the lock)."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            self._con.execute(sql)
+            self._con.execute("COMMIT")
+        except Exception as exc:
+            try:
+                self._con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the failed COMMIT already ended (or invalidated) the transaction
+            memory = isinstance(exc, duckdb.OutOfMemoryException)  # the caller decides
+            clear = _unwritable(self.path, exc) if isinstance(exc, (OSError, duckdb.Error)) and not memory else None
+            if clear is None:
+                raise
+            raise clear from exc
 
     def upsert_windows(self, rows: Sequence[WindowAggregate]) -> int:
         """Land window aggregates (a window's row is replaced by any pane that is not smaller)."""
@@ -177,12 +219,7 @@ class AggregateStore:
         tmp = self.snapshot.with_name(self.snapshot.name + ".tmp")
         with self._lock:
             try:
-                tmp.unlink(missing_ok=True)
-                self._con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
-                try:
-                    self._con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
-                finally:
-                    self._con.execute("DETACH rm_snapshot_tmp")
+                self._within_limit(lambda: self._copy_to(tmp), "publishing the read snapshot")
                 os.replace(tmp, self.snapshot)
             except (OSError, duckdb.Error) as exc:
                 # A half-written copy only takes space (the disk may be full): remove it; readers
@@ -198,6 +235,14 @@ class AggregateStore:
                 raise clear from exc
             self._dirty = False
         return self.snapshot
+
+    def _copy_to(self, tmp: Path) -> None:
+        tmp.unlink(missing_ok=True)
+        self._con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
+        try:
+            self._con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
+        finally:
+            self._con.execute("DETACH rm_snapshot_tmp")
 
     def _publish_loop(self, every_s: float) -> None:
         """Publish when dirty. A failure stops the loop and is raised by the next write, so a store
@@ -256,13 +301,15 @@ _WRITERS: dict[Path, AggregateStore] = {}
 _WRITERS_LOCK = threading.Lock()
 
 
-def writer_for(path: Path, snapshot: Path, publish_every_s: float = 5.0) -> AggregateStore:
-    """The process's one writer for ``path`` (DuckDB allows one writing connection per process)."""
+def writer_for(path: Path, snapshot: Path, publish_every_s: float = 5.0,
+               memory_limit_mb: int | None = None) -> AggregateStore:
+    """The process's one writer for ``path`` (DuckDB allows one writing connection per process);
+    the first caller's settings open it."""
     key = Path(path).resolve()
     with _WRITERS_LOCK:
         store = _WRITERS.get(key)
         if store is None:
-            store = _WRITERS[key] = AggregateStore(key, snapshot, publish_every_s)
+            store = _WRITERS[key] = AggregateStore(key, snapshot, publish_every_s, memory_limit_mb=memory_limit_mb)
         return store
 
 

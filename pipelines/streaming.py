@@ -118,12 +118,13 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
     """Attach the whole job to ``p``."""
     kafka = settings.kafka_client_config()
     store, snapshot, every = settings.store_file.resolve(), settings.snapshot_file.resolve(), settings.publish_every_seconds
+    mem = settings.store_memory_limit_mb
 
     read = p | "ReadTurns" >> read_turns(settings, mode)
     _ = (
         read["progress"]
         | "ToSourceProgress" >> beam.MapTuple(to_source_progress)
-        | "LandSourceProgress" >> LandRows("source_progress", store, snapshot, every)
+        | "LandSourceProgress" >> LandRows("source_progress", store, snapshot, every, mem)
     )
     # The Python and files reads stamp records with the event time they judged lateness by.
     parsed = read["records"] | "ParseTurns" >> ParseTurns(
@@ -132,10 +133,10 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
     )
     late = read["too_late"] | "ParseTooLateTurns" >> ParseTooLateTurns()
     dead_letters = (parsed["dead_letters"], late["dead_letters"]) | "AllDeadLetters" >> beam.Flatten()
-    _ = dead_letters | "LandDeadLetters" >> LandRows("dead_letters", store, snapshot, every)
+    _ = dead_letters | "LandDeadLetters" >> LandRows("dead_letters", store, snapshot, every, mem)
     if mode.publish_dead_letters:
         _ = dead_letters | "PublishDeadLetters" >> PublishDeadLetters(kafka, settings.topic_dead_letter)
-    _ = late["too_late"] | "LandTooLateTurns" >> LandRows("too_late_turns", store, snapshot, every)
+    _ = late["too_late"] | "LandTooLateTurns" >> LandRows("too_late_turns", store, snapshot, every, mem)
     aggregates = (
         parsed["turns"]
         | "ClassifyTurns" >> ClassifyTurns(settings.store_raw_text)
@@ -144,9 +145,9 @@ def build_pipeline(p: beam.Pipeline, settings: Settings, mode: RunMode) -> None:
             settings.samples_per_window,
         )
     )
-    _ = aggregates["windows"] | "LandAggregates" >> LandRows("refusal_windows", store, snapshot, every)
-    _ = aggregates["cues"] | "LandCueAggregates" >> LandRows("cue_windows", store, snapshot, every)
-    _ = aggregates["samples"] | "LandReviewSamples" >> LandRows("review_samples", store, snapshot, every)
+    _ = aggregates["windows"] | "LandAggregates" >> LandRows("refusal_windows", store, snapshot, every, mem)
+    _ = aggregates["cues"] | "LandCueAggregates" >> LandRows("cue_windows", store, snapshot, every, mem)
+    _ = aggregates["samples"] | "LandReviewSamples" >> LandRows("review_samples", store, snapshot, every, mem)
 
 
 def to_source_progress(topic: str, partition: int, start: int, next_offset: int) -> SourceProgress:

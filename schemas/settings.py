@@ -154,6 +154,11 @@ class Settings(BaseSettings):
     publish_every_seconds: float = Field(
         default=5.0, gt=0, description="RM_PUBLISH_EVERY_SECONDS: how often the writer publishes a read snapshot."
     )
+    store_memory_limit_mb: int = Field(
+        default=128, ge=16,
+        description="RM_STORE_MEMORY_LIMIT_MB: DuckDB memory limit of each store writer (bigger work spills to disk); "
+        "without it DuckDB keeps freed memory up to 80% of RAM and the pipeline's RSS creeps up (docs/performance.md).",
+    )
     dashboard_host: str = Field(default="127.0.0.1", description="RM_DASHBOARD_HOST: bind address of the dashboard.")
     dashboard_port: int = Field(default=8501, ge=1, le=65535, description="RM_DASHBOARD_PORT: dashboard port.")
 

@@ -40,8 +40,9 @@ def alerts_snapshot_path(settings: Settings) -> Path:
 class AlertStore(AggregateStore):
     """Writer of the alert engine's DuckDB file: the ``alerts`` table only."""
 
-    def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0) -> None:
-        super().__init__(path, snapshot, publish_every_s, tables={ALERTS_TABLE: (Alert, ALERTS_KEY)})
+    def __init__(self, path: Path, snapshot: Path, publish_every_s: float = 5.0, memory_limit_mb: int | None = None) -> None:
+        super().__init__(path, snapshot, publish_every_s, tables={ALERTS_TABLE: (Alert, ALERTS_KEY)},
+                         memory_limit_mb=memory_limit_mb)
 
     def upsert_alerts(self, rows: Sequence[Alert]) -> int:
         """Insert or replace alerts by id, in one transaction (the last of a batch wins)."""
@@ -59,7 +60,8 @@ class AlertStore(AggregateStore):
 
 
 def open_alert_store(settings: Settings) -> AlertStore:
-    return AlertStore(alerts_store_path(settings), alerts_snapshot_path(settings), settings.publish_every_seconds)
+    return AlertStore(alerts_store_path(settings), alerts_snapshot_path(settings), settings.publish_every_seconds,
+                      settings.store_memory_limit_mb)
 
 
 def recent_alerts(snapshot: Path, since: datetime | None = None, limit: int = 50) -> list[Alert]:

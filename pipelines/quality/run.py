@@ -257,7 +257,8 @@ def store_results(store: AggregateStore, results: Iterable[QualityResult]) -> in
 
 def open_quality_store(settings: Settings) -> AggregateStore:
     """The checker's writer for its own DuckDB file (one writer per file, like the pipeline's)."""
-    return AggregateStore(quality_store_path(settings), quality_snapshot_path(settings), settings.publish_every_seconds)
+    return AggregateStore(quality_store_path(settings), quality_snapshot_path(settings), settings.publish_every_seconds,
+                          memory_limit_mb=settings.store_memory_limit_mb)
 
 
 def format_failures(report: CheckReport) -> str:

@@ -144,3 +144,38 @@ def test_a_snapshot_that_cannot_be_published_fails_the_next_write(tmp_path, monk
         s.upsert_windows([_row(n_turns=2)])
     monkeypatch.undo()
     s.close()
+
+
+def _dead_letters(n: int, start: int = 0) -> list[DeadLetter]:
+    return [DeadLetter(source_topic="t", source_partition=0, source_offset=start + i, error_field=None,
+                       reason="not JSON", raw_excerpt="x" * 200, raw_size=900, received_at=utc(2026, 1, 1))
+            for i in range(n)]
+
+
+def test_the_writer_runs_under_its_memory_limit(tmp_path):
+    # Without a limit DuckDB keeps what it freed (up to 80 % of RAM) and the pipeline's RSS creeps up
+    # (docs/performance.md); Settings.store_memory_limit_mb reaches the writer's connection.
+    s = AggregateStore(tmp_path / "m.duckdb", tmp_path / "m.snapshot.duckdb", publish_every_s=3600, memory_limit_mb=48)
+    try:
+        with s._lock:
+            limit = s._con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        assert limit.endswith("MiB") and 40 <= float(limit.split()[0]) <= 48, limit
+        s.upsert("dead_letters", _dead_letters(1_000))
+        assert s.memory_limit_mb == 48
+    finally:
+        s.close()
+
+
+def test_a_batch_bigger_than_the_memory_limit_raises_it_instead_of_failing(tmp_path, caplog):
+    # 150,000 keyed rows in one transaction need more than 16 MB (DuckDB: "Out of Memory Error"): the
+    # writer doubles its limit until the batch fits, says so, and every row lands and is published.
+    s = AggregateStore(tmp_path / "m.duckdb", tmp_path / "m.snapshot.duckdb", publish_every_s=3600, memory_limit_mb=16)
+    try:
+        with caplog.at_level("WARNING", logger="pipelines.store"):
+            assert s.upsert("dead_letters", _dead_letters(150_000)) == 150_000
+        s.publish()
+        assert s.memory_limit_mb > 16
+        assert any("needs more than the writer's 16 MB memory limit" in r.getMessage() for r in caplog.records)
+        assert run_query(s.snapshot, "SELECT count(*) FROM dead_letters")[1] == [(150_000,)]
+    finally:
+        s.close()
