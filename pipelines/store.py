@@ -5,7 +5,9 @@ would lock the writer out. So the writer owns ``<store>.duckdb`` and, every few 
 something changed (and when it closes), publishes a consistent copy ``<store>.snapshot.duckdb``
 with DuckDB's ``COPY FROM DATABASE`` and an atomic rename. ``refusal-monitor sql`` and the
 dashboard open only that snapshot, read-only: they never block the pipeline and are never blocked
-by it, at the price of seeing data up to ``publish_every_seconds`` old.
+by it, at the price of seeing data up to ``publish_every_seconds`` old. The copy reads its own MVCC
+snapshot on a second connection, so writes go on during it; it takes time in proportion to the
+store, and once it takes more than a third of the interval the interval stretches to three copies.
 
 Rows are upserted on their primary key, so a later pane of a window replaces the earlier one and
 a replayed batch does not double-count. How a new row meets the stored one is the table's merge
@@ -98,7 +100,8 @@ class AggregateStore:
         self._memory_limit_mb = memory_limit_mb
         self._tables = dict(tables)
         self.snapshot = Path(snapshot)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the writer's connection
+        self._publish_lock = threading.Lock()  # one snapshot copy at a time
         self._dirty = True
         self._closed = threading.Event()
         self._publish_failure: Exception | None = None
@@ -165,12 +168,14 @@ class AggregateStore:
             self._dirty = True
         return len(latest)
 
-    def _within_limit(self, work: Callable[[], None], what: str) -> None:
+    def _within_limit(self, work: Callable[[], None], what: str,
+                      con: duckdb.DuckDBPyConnection | None = None) -> None:
         """Run ``work`` under the writer's memory limit, doubling the limit while it does not fit.
 
         The limit bounds the steady state (without one DuckDB keeps what it freed, up to 80 % of
         RAM); a big batch (a replay's backlog of too-late turns) or the snapshot copy of a large
-        store raises it for good, with a warning, instead of failing the job. Caller holds the lock.
+        store raises it for good, with a warning, instead of failing the job. ``con`` (default the
+        writer's, whose lock the caller holds) is the connection ``work`` runs on.
         """
         while True:
             try:
@@ -182,7 +187,7 @@ class AggregateStore:
                 old, self._memory_limit_mb = self._memory_limit_mb, min(2 * self._memory_limit_mb, _MEMORY_CEILING_MB)
                 log.warning("%s: %s needs more than the writer's %d MB memory limit; raised to %d MB "
                             "(RM_STORE_MEMORY_LIMIT_MB)", self.path.name, what, old, self._memory_limit_mb)
-                self._con.execute(f"SET memory_limit = '{self._memory_limit_mb}MB'").fetchall()
+                (con or self._con).execute(f"SET memory_limit = '{self._memory_limit_mb}MB'").fetchall()
 
     @property
     def memory_limit_mb(self) -> int | None:
@@ -215,13 +220,22 @@ class AggregateStore:
 
     # -- snapshots -------------------------------------------------------------------------------
     def publish(self) -> Path:
-        """Write a consistent copy of the store for readers and swap it in atomically."""
+        """Write a consistent copy of the store for readers and swap it in atomically.
+
+        The copy runs on a second connection to the same database (a DuckDB cursor), which reads one
+        MVCC snapshot while writes go on: landing never waits for a publish, however big the store
+        (copying takes ~2 s per million rows here; docs/performance.md).
+        """
         tmp = self.snapshot.with_name(self.snapshot.name + ".tmp")
-        with self._lock:
+        with self._publish_lock:
+            with self._lock:
+                self._dirty = False  # a write from here on marks the store dirty for the next publish
+                cur = self._con.cursor()
             try:
-                self._within_limit(lambda: self._copy_to(tmp), "publishing the read snapshot")
+                self._within_limit(lambda: self._copy_to(cur, tmp), "publishing the read snapshot", cur)
                 os.replace(tmp, self.snapshot)
             except (OSError, duckdb.Error) as exc:
+                self._dirty = True
                 # A half-written copy only takes space (the disk may be full): remove it; readers
                 # keep the previous snapshot.
                 for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -233,27 +247,40 @@ class AggregateStore:
                 if clear is None:
                     raise
                 raise clear from exc
-            self._dirty = False
+            finally:
+                cur.close()
         return self.snapshot
 
-    def _copy_to(self, tmp: Path) -> None:
+    def _copy_to(self, con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
-        self._con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
+        con.execute(f"ATTACH '{tmp}' AS rm_snapshot_tmp")
         try:
-            self._con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
+            con.execute(f'COPY FROM DATABASE "{self._db_name}" TO rm_snapshot_tmp')
         finally:
-            self._con.execute("DETACH rm_snapshot_tmp")
+            con.execute("DETACH rm_snapshot_tmp")
 
     def _publish_loop(self, every_s: float) -> None:
         """Publish when dirty. A failure stops the loop and is raised by the next write, so a store
-        whose snapshot can no longer be published fails the job instead of going silently stale."""
-        while not self._closed.wait(every_s):
+        whose snapshot can no longer be published fails the job instead of going silently stale.
+
+        A copy that takes longer than a third of the interval stretches the interval to three
+        times the copy, so publishing takes at most about a quarter of a core (it grows with the store)."""
+        wait_s, warned = every_s, False
+        while not self._closed.wait(wait_s):
             if self._dirty:
+                started = time.monotonic()
                 try:
                     self.publish()
                 except Exception as exc:  # noqa: BLE001 - handed to the writing thread, not swallowed
                     self._publish_failure = exc
                     return
+                took = time.monotonic() - started
+                wait_s = publish_wait_seconds(every_s, took)
+                if wait_s > every_s and not warned:
+                    warned = True
+                    log.warning("%s: publishing the read snapshot took %.1f s, so it is refreshed every %.0f s "
+                                "instead of every %.0f s (RM_PUBLISH_EVERY_SECONDS); the copy grows with the "
+                                "store", self.path.name, took, wait_s, every_s)
 
     def _raise_publish_failure(self) -> None:
         if self._publish_failure is not None:
@@ -271,6 +298,12 @@ class AggregateStore:
         finally:
             with self._lock:
                 self._con.close()
+
+
+def publish_wait_seconds(every_s: float, took_s: float) -> float:
+    """The pause before the next publish: the configured interval, or three copies' time when the
+    copy is slower than a third of it (publishing then takes at most a quarter of a core)."""
+    return max(every_s, 3.0 * took_s)
 
 
 def _merge_sql(table: str, columns: list[str], key: tuple[str, ...], rule: str) -> str:

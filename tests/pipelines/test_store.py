@@ -179,3 +179,43 @@ def test_a_batch_bigger_than_the_memory_limit_raises_it_instead_of_failing(tmp_p
         assert run_query(s.snapshot, "SELECT count(*) FROM dead_letters")[1] == [(150_000,)]
     finally:
         s.close()
+
+
+def test_landing_does_not_wait_for_a_publish_in_progress(tmp_path):
+    # The snapshot copy takes ~2 s per million rows; it runs on its own connection (an MVCC
+    # snapshot), so a batch lands while a copy is under way instead of waiting for it.
+    s = AggregateStore(tmp_path / "p.duckdb", tmp_path / "p.snapshot.duckdb", publish_every_s=3600)
+    entered, release = threading.Event(), threading.Event()
+    copy = s._copy_to
+
+    def slow_copy(con, tmp):
+        entered.set()
+        assert release.wait(30)
+        copy(con, tmp)
+
+    s._copy_to = slow_copy
+    try:
+        publisher = threading.Thread(target=s.publish)
+        publisher.start()
+        assert entered.wait(10)
+        writer = threading.Thread(target=s.upsert_windows, args=([_row(n_turns=5)],))
+        writer.start()
+        writer.join(10)
+        landed_during_the_copy = not writer.is_alive()
+        release.set()
+        publisher.join(30)
+        writer.join(30)
+        assert landed_during_the_copy
+        s._copy_to = copy
+        s.publish()  # the batch that landed during the copy is in the next snapshot
+        assert _count(s.snapshot) == 5
+    finally:
+        release.set()
+        s.close()
+
+
+def test_a_slow_snapshot_copy_stretches_the_publish_interval():
+    from pipelines.store import publish_wait_seconds
+
+    assert publish_wait_seconds(5.0, 0.4) == 5.0
+    assert publish_wait_seconds(5.0, 4.0) == 12.0  # the publisher then uses at most a quarter of a core
