@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .multimatch import RegexPrefilter
 from .types import Evidence, RefusalResult
 
 __all__ = ["is_request", "soft_refusal", "MAX_CHARS"]
@@ -105,9 +106,7 @@ _CRISIS = re.compile(r"""
   | \b988\b | \bsamaritans\b
 """, re.X)
 
-_IMPERSONAL_WORDS = ("something", "a topic", "information", "anything", "a request", "be provided", "be shared",
-                     "be given", "be written", "be produced", "be supplied", "falls outside")
-_CRISIS_WORDS = ("alone", "crisis", "suicide", "988", "samaritans")
+_PREFILTER = RegexPrefilter([_CONDEMN, _IMPERSONAL, _CRISIS])
 
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])\s", re.M)
 _SENTENCE = re.compile(r"[.!?](?:\s|$)")
@@ -127,13 +126,17 @@ def soft_refusal(low: str, response: str, prompt: str | None) -> RefusalResult |
     ends = [e.end() for e in _SENTENCE.finditer(low)]
     if len(ends) > 5 or _LIST_ITEM.search(low) is not None:
         return None
-    # literal gates first: a regex that opens with an alternation scans every position of the text
-    m = _IMPERSONAL.search(low) if any(w in low for w in _IMPERSONAL_WORDS) else None
+    # one Hyperscan scan of the literals each pattern needs rules most of them out: a regex that opens
+    # with an alternation would otherwise try every position of the text
+    out = _PREFILTER.ruled_out(low, response)
+    m = _IMPERSONAL.search(low) if id(_IMPERSONAL) not in out else None
     why = "soft_refusal_impersonal"
     if m is None:
-        m = _CRISIS.search(low) if any(w in low for w in _CRISIS_WORDS) else None
+        m = _CRISIS.search(low) if id(_CRISIS) not in out else None
         why = "soft_refusal_crisis_support"
     if m is None:
+        if id(_CONDEMN) in out:
+            return None
         # the condemnation must open the response (its first two sentences) ...
         opening = ends[1] if len(ends) > 1 else len(low)
         m = _CONDEMN.search(low, 0, opening)
