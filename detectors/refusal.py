@@ -102,6 +102,7 @@ import re
 from . import partial_model
 from .multimatch import MultiMatcher, relaxed_pattern
 from .soft_refusal import soft_refusal
+from .text import count_list_items as _count_list_items
 from .types import Evidence, RefusalResult
 
 __all__ = ["classify_response", "mask_non_prose"]
@@ -686,23 +687,6 @@ _REDIRECT_WORDS = frozenset(
                     "resources", "resource", "professional", "professionals", "therapist", "counselor", "counsellor", "counseling",
                     "hotline", "lifeline", "authorities", "enforcement", "focus", "encourage", "respectful", "positive", "constructive",
                     "healthy", "peaceful", "ethical", "support") for t in ("", ".", ",", ";", ":", "!", ")"))
-_LIST_ITEM = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•+]|#{1,6})[ \t]+\S", re.M)
-_LIST_LINE = re.compile(r"[ \t]*(?:\d+[.)]|[-*•+]|#{1,6})[ \t]+\S")
-
-
-def _count_list_items(text: str, stop: int = 1 << 30) -> int:
-    """``len(_LIST_ITEM.findall(text))`` (capped at ``stop``) without trying ``^`` at every character: a match cannot
-    cross a line break, so it is one match per line whose first non-blank character can open a list item."""
-    n = 0
-    for line in text.split("\n"):
-        c = line.lstrip(" \t")[:1]
-        if c and (c in "-*•+#" or c.isdigit()) and _LIST_LINE.match(line) is not None:
-            n += 1
-            if n >= stop:
-                break
-    return n
-
-
 _SENT_END = re.compile(r"[.!?\n]")
 
 _STOP = frozenset(
@@ -1047,7 +1031,7 @@ def classify_response(response: str, prompt: str | None = None) -> RefusalResult
     hits, present = _scan_rules(low)
     short = len(low) < 900
     if not hits and not (short and "?" in full):
-        return (soft_refusal(full, response, prompt) if prompt else None) or _COMPLIANCE
+        return soft_refusal(full, response, prompt) or _COMPLIANCE
     # masking (code, quotes, block quotes) is only needed once something matched
     masked = mask_non_prose(low)
     if hits and masked is not full:
@@ -1072,7 +1056,7 @@ def classify_response(response: str, prompt: str | None = None) -> RefusalResult
                 a, b = _sentence_bounds(masked, cm.start(), cm.end())
                 ev = (Evidence(a, b, response[a:b].strip(), "clarifying_question"),)
                 return RefusalResult("clarification", round(min(0.45, 0.2 + total * 0.2), 3), ev)
-        soft = soft_refusal(full, response, prompt) if prompt else None
+        soft = soft_refusal(full, response, prompt)
         if soft is not None:
             return soft
         if not hits:

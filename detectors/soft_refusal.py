@@ -14,6 +14,9 @@ rules of ``refusal.py`` look for the assistant declining; this module looks at w
   that should be shared"); or it only points to crisis support.
 
 It runs only where the phrase rules found no refusal, so it never changes a refusal they found.
+``is_request`` is not the trigger detector's ``_OPERATIONAL`` framing: that one finds how-to wording
+anywhere in a prompt, "should I ..." included, to judge a cue's sense; this one asks whether the
+prompt *opens* by asking for something, and leaves out "should I / is it legal" on purpose.
 Written from the project's own examples (``tests/detectors/test_soft_refusals.py``), not from
 XSTest. English, with the condemnation and request forms of Spanish, German, French and Portuguese.
 """
@@ -23,6 +26,7 @@ import re
 from functools import lru_cache
 
 from .multimatch import RegexPrefilter
+from .text import count_list_items
 from .types import Evidence, RefusalResult
 
 __all__ = ["is_request", "soft_refusal", "MAX_CHARS"]
@@ -108,7 +112,6 @@ _CRISIS = re.compile(r"""
 
 _PREFILTER = RegexPrefilter([_CONDEMN, _IMPERSONAL, _CRISIS])
 
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])\s", re.M)
 _SENTENCE = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -124,7 +127,7 @@ def soft_refusal(low: str, response: str, prompt: str | None) -> RefusalResult |
     if not prompt or len(low) > MAX_CHARS or "`" in low or not is_request(prompt):
         return None
     ends = [e.end() for e in _SENTENCE.finditer(low)]
-    if len(ends) > 5 or _LIST_ITEM.search(low) is not None:
+    if len(ends) > 5 or count_list_items(low, 1):
         return None
     # one Hyperscan scan of the literals each pattern needs rules most of them out: a regex that opens
     # with an alternation would otherwise try every position of the text
