@@ -36,12 +36,13 @@ class MultiMatcher:
     """
 
     def __init__(self, patterns: Sequence[str], ids: Sequence[int] | None = None, *, caseless: bool = True,
-                 find: bool = True, literal: bool = False) -> None:
+                 find: bool = True, literal: bool = False, som: bool = True) -> None:
         """``ids``: the id reported for each pattern (default: its index); patterns may share an id, and `present`
         then reports the id once. ``caseless=False`` for text that is already lower-cased (fewer false hits).
         ``find=False`` skips compiling the database `find` needs (`present` only). ``literal=True``: the patterns
         are plain strings (Hyperscan's literal compiler: thousands of strings in ~0.1 s, where the same strings as
-        regex alternations take seconds or are refused as too large)."""
+        regex alternations take seconds or are refused as too large). ``som=False``: `find` reports match ends only
+        (start -1); the scan keeps no start-of-match state, which is cheaper."""
         if not patterns:
             raise ValueError("MultiMatcher needs at least one pattern")
         self.patterns = tuple(patterns)
@@ -63,8 +64,9 @@ class MultiMatcher:
             self._find_db = hyperscan.Database()
             self._find_db.compile(
                 expressions=encoded, ids=ids, elements=len(encoded), literal=literal,
-                flags=[base | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(encoded),
+                flags=[base | hyperscan.HS_FLAG_SOM_LEFTMOST if som else base] * len(encoded),
             )
+        self._som = som
 
     def _scratch(self, which: str) -> hyperscan.Scratch:
         """This thread's scratch space for one database (a database's own one raises ScratchInUseError when two
@@ -83,8 +85,8 @@ class MultiMatcher:
         return found
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
-        """(pattern id, start, end) of every match (every end, with the leftmost start), offsets in characters of
-        `text`, in order of end."""
+        """(pattern id, start, end) of every match (every end, with the leftmost start; -1 when built with
+        ``som=False``), offsets in characters of `text`, in order of end."""
         if self._find_db is None:
             raise ValueError("this MultiMatcher was built with find=False")
         data = to_utf8(text)
@@ -94,8 +96,26 @@ class MultiMatcher:
             hits.append((pattern_id, start, end))
 
         self._find_db.scan(data, match_event_handler=on_match, scratch=self._scratch("find"))
+        if not self._som:
+            hits = [(i, -1, e) for i, _s, e in hits]
         if hits and len(data) != len(text):
-            hits = [(i, _char_offset(data, s), _char_offset(data, e)) for i, s, e in hits]
+            hits = [(i, _char_offset(data, s) if s >= 0 else -1, _char_offset(data, e)) for i, s, e in hits]
+        return hits
+
+
+    def ends(self, text: str) -> list[int]:
+        """The end of every match as ``end * 4 + id`` (ids 0-3), offsets in characters of `text`, in order of end: for
+        callers that scan short texts often, where a tuple per match and the `find` bookkeeping cost more than the scan.
+        """
+        if self._find_db is None:
+            raise ValueError("this MultiMatcher was built with find=False")
+        data = to_utf8(text)
+        hits: list[int] = []
+        add = hits.append
+        self._find_db.scan(data, match_event_handler=lambda i, _s, e, _f, _c: add(e * 4 + i), scratch=self._scratch("find"))
+        if hits and len(data) != len(text):
+            hits = [_char_offset(data, h >> 2) * 4 + (h & 3) for h in hits]
+        hits.sort()
         return hits
 
 

@@ -234,11 +234,17 @@ def test_runners_cover_every_group():
     "intro ``` not a fence i cannot help with that request\n```\nblock\n```",
 ])
 def test_prescan_fence_masking_keeps_results(text):
-    """Fenced code is masked before the rule scan; hits inside fences were dropped before, so results are unchanged.
-    Reference: the same text with the fences blanked by the regex definition gives the same label and evidence."""
+    """Fenced code is masked before the rule scan; hits inside fences were dropped before, so the rule hits are
+    unchanged. Reference: the same text with the fences blanked by the regex definition gives the same mask and the
+    same rule evidence. (Not always the same label: since 0.7.0 fenced code after a refusal counts as answer text,
+    read from the unmasked response, which the blanked reference no longer holds.)"""
     blanked = R._FENCE.sub(_ref_blank, text)
+    assert R._mask_fences(text) == blanked
     a, b = classify_response(text), classify_response(blanked)
-    assert (a.label, [(e.start, e.end, e.rule) for e in a.evidence]) == (b.label, [(e.start, e.end, e.rule) for e in b.evidence])
+    structural = {"decline_then_answer", "answer_then_decline"}
+    assert [(e.start, e.end, e.rule) for e in a.evidence if e.rule not in structural] == \
+        [(e.start, e.end, e.rule) for e in b.evidence if e.rule not in structural]
+    assert a.label == b.label or {a.label, b.label} == {"full_refusal", "partial_refusal"}
 
 
 def test_mask_fences_scans_each_opener_kind_once():

@@ -3,9 +3,7 @@
 Its training examples are built from detectors/data/partial_scenarios.jsonl, written for this project; these tests check
 the shipped weights, the data, the wiring into the rules and the fallback when no weights are shipped.
 """
-import csv
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +11,7 @@ from detectors import classify_response
 from detectors import partial_model as M
 from detectors import refusal as R
 
-XSTEST = Path("/work/shared/benchmarks/xstest")
+from .xstest_text import assert_no_xstest_text, xstest_present
 
 
 def test_shipped_weights_match_the_feature_list():
@@ -35,21 +33,10 @@ def test_training_file_is_the_built_examples():
     assert abs(sum(r["label"] == "partial_refusal" for r in rows) - len(rows) / 2) <= 1
 
 
-@pytest.mark.skipif(not (XSTEST / "xstest_prompts.csv").exists(), reason="XSTest copy not present")
+@pytest.mark.skipif(not xstest_present(), reason="XSTest copy not present")
 def test_training_data_has_no_xstest_text():
     """No XSTest prompt or 40-character run of an XSTest completion appears in the project's training data."""
-    ours = (M.SCENARIOS.read_text(encoding="utf-8") + M.TRAIN_OUT.read_text(encoding="utf-8")).lower()
-    with (XSTEST / "xstest_prompts.csv").open(newline="", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            assert r["prompt"].lower() not in ours, r["prompt"]
-    for f in sorted((XSTEST / "model_completions").glob("*.csv")):
-        with f.open(newline="", encoding="utf-8") as fh:
-            for r in csv.DictReader(fh):
-                c = " ".join(r["completion"].lower().split())
-                for i in range(0, max(1, len(c) - 40), 97):
-                    chunk = c[i:i + 40]
-                    if len(chunk) == 40:
-                        assert chunk not in ours, chunk
+    assert_no_xstest_text(M.SCENARIOS.read_text(encoding="utf-8") + M.TRAIN_OUT.read_text(encoding="utf-8"))
 
 
 def test_probability_is_a_probability():
