@@ -9,9 +9,11 @@ and the text after a misfired refusal is often short. What tells the two apart i
 or a lecture names the law, harm, ethics, feelings or someone else to turn to; an answer states facts or steps.
 
 ``answer_chars`` counts the characters of the sentences after a refusal that do neither: no lecture or redirect
-marker (``_MARKER``), not a closing pleasantry, and not an item of a list that a marked sentence introduced ("Instead,
-here are some healthier ways to cope: 1. ..."). Fenced code counts as answer. Written from the project's examples
-(``tests/detectors/data/partial_styles_dev.jsonl``), not from XSTest.
+marker (``_MARKERS``, a polite closing included), not an item of a list that a marked sentence introduced ("Instead,
+here are some healthier ways to cope: 1. ..."), and at or after a *turn* (``_TURNS``: "however", "that said", "if you
+mean ..."): a model that explains at length why it will not answer writes unmarked sentences too (background on the
+topic), but it never turns to answering. Fenced code counts as answer. Written from the project's examples
+(``tests/detectors/data/partial_styles_*.jsonl``, ``tests/detectors/test_answer_content.py``), not from XSTest.
 """
 from __future__ import annotations
 

@@ -102,7 +102,6 @@ class MultiMatcher:
             hits = [(i, _char_offset(data, s) if s >= 0 else -1, _char_offset(data, e)) for i, s, e in hits]
         return hits
 
-
     def ends(self, text: str) -> list[int]:
         """The end of every match as ``end * 4 + id`` (ids 0-3), offsets in characters of `text`, in order of end: for
         callers that scan short texts often, where a tuple per match and the `find` bookkeeping cost more than the scan.
