@@ -56,12 +56,16 @@ _TURNS = (
     r"néanmoins\b", r"porém\b", r"contudo\b", r"no entanto\b", r"si (?:quieres|lo que)\b", r"si vous (?:voulez|souhaitez)\b",
     r"se você (?:quer|deseja)\b",
 )
-_MARK, _TURN, _END = 0, 1, 2
+_MARK, _TURN, _END, _MAYBE = 0, 1, 2, 3
+_CAN_TURN = (_TURN, _MAYBE)
 # One Hyperscan scan of the text after a refusal reports, by their end, every marker, every turn and every sentence end
 # (". ", "!\\n", a line break). As ``re`` alternations the markers cost ~8 µs per sentence (a hundred alternatives tried
 # at every position) and the sentence split ~10 µs per text.
-_SCAN = MultiMatcher([r"\b" + p for p in _MARKERS + _TURNS] + [r"[.!?][ \t\r\f\v]", r"\n"],
-                     ids=[_MARK] * len(_MARKERS) + [_TURN] * len(_TURNS) + [_END, _END], som=False)
+# (_MAYBE: a _TURN_START word somewhere; without one, and without a _TURNS match, no sentence can turn)
+_START_WORDS = sorted({w.rstrip(" ,") for w in _TURN_START})
+_SCAN = MultiMatcher([r"\b" + p for p in _MARKERS + _TURNS] + [r"[.!?][ \t\r\f\v]", r"\n"] + _START_WORDS,
+                     ids=[_MARK] * len(_MARKERS) + [_TURN] * len(_TURNS) + [_END, _END] + [_MAYBE] * len(_START_WORDS),
+                     som=False)
 _LEAD = " \t,;:—–-*\"'(>"
 
 
@@ -71,6 +75,8 @@ def answer_chars(after: str, original: str | None = None, limit: int = 2000) -> 
     seg = after[:limit]
     n = 200 if original is not None and ("```" in original or "~~~" in original) else 0
     events = _SCAN.ends(seg)
+    if not any(ev & 3 in _CAN_TURN for ev in events):
+        return n  # nothing can turn: most full refusals (55 % of the calls on XSTest) end here
     events.append((len(seg) + 1) * 4 + _END)
     redirect_list = False  # the items of a list that a redirect introduced ("Instead, here are some ways to ...:")
     skip_line = False
@@ -85,6 +91,8 @@ def answer_chars(after: str, original: str | None = None, limit: int = 2000) -> 
             continue
         if kind == _TURN:
             turn = True
+            continue
+        if kind == _MAYBE:
             continue
         cut = (ev >> 2) - 1  # the sentence ends before the white space (or the line break) that closes it
         if cut < a:
