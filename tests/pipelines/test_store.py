@@ -1,3 +1,5 @@
+import ctypes
+import sys
 import threading
 import time
 
@@ -219,3 +221,55 @@ def test_a_slow_snapshot_copy_stretches_the_publish_interval():
 
     assert publish_wait_seconds(5.0, 0.4) == 5.0
     assert publish_wait_seconds(5.0, 4.0) == 12.0  # the publisher then uses at most a quarter of a core
+
+
+def _glibc_in_use_mb() -> float:
+    """Bytes glibc's malloc has handed out and not got back (``mallinfo2``), in MB."""
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in
+                    "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallinfo2")
+def test_reopening_frees_the_heap_duckdb_keeps_per_write(tmp_path):
+    """DuckDB keeps a few KB of C heap per write transaction until the database is closed (~6.6 KB
+    per 20-row upsert here: +19.7 MB over 3,000 upserts of the same keys); the writer reopens its
+    connection, and the same writes then leave the heap where it was."""
+    s = AggregateStore(tmp_path / "r.duckdb", tmp_path / "r.snapshot.duckdb", publish_every_s=3600,
+                       memory_limit_mb=64, reopen_every_s=0.25)
+    try:
+        for i in range(100):
+            s.upsert("dead_letters", _dead_letters(20, i * 20))
+        before = _glibc_in_use_mb()
+        for i in range(800):
+            s.upsert("dead_letters", _dead_letters(20, (i % 100) * 20))
+        grown = _glibc_in_use_mb() - before
+        assert s.reopened >= 3
+        assert grown < 2.0, f"{grown:.1f} MB kept over 800 upserts"  # ~5 MB without reopening
+        with s._lock:
+            assert s._con.execute("SELECT count(*) FROM dead_letters").fetchone()[0] == 2000
+    finally:
+        s.close()
+    with open_snapshot(tmp_path / "r.snapshot.duckdb") as con:
+        assert con.execute("SELECT count(*) FROM dead_letters").fetchone()[0] == 2000
+
+
+def test_a_running_snapshot_copy_postpones_the_reopen(tmp_path):
+    """The copy reads through a cursor of the writer's connection: the reopen waits for a later write
+    instead of closing the connection under it (and landing does not wait for the copy)."""
+    s = AggregateStore(tmp_path / "p.duckdb", tmp_path / "p.snapshot.duckdb", publish_every_s=3600, reopen_every_s=0)
+    try:
+        with s._publish_lock:  # a copy in progress
+            s.upsert("dead_letters", _dead_letters(5))
+            assert s.reopened == 0
+        s.upsert("dead_letters", _dead_letters(5, 5))
+        assert s.reopened == 1
+        s.publish()
+    finally:
+        s.close()
+    with open_snapshot(tmp_path / "p.snapshot.duckdb") as con:
+        assert con.execute("SELECT count(*) FROM dead_letters").fetchone()[0] == 10
