@@ -7,7 +7,7 @@ from .types import TurnAnalysis
 
 __all__ = ["analyze_turn", "DETECTOR_VERSION"]
 
-DETECTOR_VERSION = "rules-0.7.0"
+DETECTOR_VERSION = "rules-0.7.1"
 
 
 def analyze_turn(prompt: str, response: str) -> TurnAnalysis:

@@ -240,7 +240,7 @@ _HELPV = (
     r"disclose|reveal|list|go into|walk you|guide|contribute|proceed|accommodate|entertain|continue|"
     r"pretend|role-?play|act as|speculate|fulfill|access|look up|find|locate|track|obtain|search|"
     r"identify|dox|hack|justify|defend|argue|agree|take part|be (?:of )?(?:help|assistance)|"
-    r"be part|be involved|in good conscience|morally|ethically|be used)"
+    r"be part|be involved|in good conscience|morally|ethically|be used|invent|fabricate|forge|falsify|fake|impersonate|make up)"
 )
 _NEG = r"(?:cannot|can ?not|can't|won't|will not|wouldn't|would not|shouldn't|should not|must not|am unable to|'m unable to|am not able to|'m not able to|am not going to|'m not going to|am not willing to|'m not willing to|do not feel comfortable|don't feel comfortable|am not comfortable|'m not comfortable|refuse to|must decline to|will have to decline to|am not allowed to|'m not allowed to|am not permitted to|'m not permitted to|am not programmed to|'m not programmed to|am not designed to|'m not designed to|do not|don't)"
 def _factor(group: str) -> str:
@@ -291,7 +291,7 @@ _SUBJ_BEFORE = r"(?:\b(?:it|that|this|doing so|such (?:a|an) \w+)(?:'s| is| woul
 _CANNOT_EXCL = (r"(?! (?:stress|emphasi[sz]e|overstate|over-state|overemphasi[sz]e|recommend\b[^.!?\n]{0,40}\benough|wait|believe|imagine|help but|help feeling|guarantee|promise|be (?:sure|certain|100%)|"
      r"confirm|verify|predict|say for (?:sure|certain)|tell for sure|tell you for (?:sure|certain)|think of|recall|remember|know for|see your|see the|see what|run|execute|test|browse|be held|"
      r"give you (?:a |an )?(?:definitive|exact|precise|specific|personali[sz]ed)|provide (?:a |an )?(?:definitive|exact|precise|real-time|specific|personali[sz]ed)|access real-time|"
-     r"forecast|physically|experience|feel|taste|smell|hear|touch|personally (?:test|try|verify|experience)))")
+     r"forecast|physically|experience|feel|taste|smell|hear|touch|personally (?:test|try|verify|experience))|\))")
 
 # "Providing that information would be unethical": the assistant's own act, judged (0.5.0)
 # (rule before "would be unethical": its literal "would " keeps the scan cheap; the subject is checked only on a match)
@@ -307,7 +307,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("first_person_cannot", 1.0, r"i'm " + _ADV + _NEG_M + r"\b[^.!?\n]{0,30}?\b" + _HELPV + r"\b", None),
     ("first_person_dont", 1.0, r"i " + _ADV + r"(?:do not|don't) " + _HELPV_DONT + r"\b[^.!?\n]{0,40}?\b(?:that|this|such|these|those|with|information|instructions|content|advice|requests?|guidance|assistance|details|support)\b", None),
     ("cant_fulfill_request", 1.0, r"request", r"(?:can't|cannot|can not|unable to|not able to|won't|will not|decline|refuse)\s+(?:fulfil+|comply with|complete|process|honou?r|accommodate|assist with|help with|answer|respond to|grant|support|engage with|entertain)\s+(?:your|that|this|the|such an?|such)\s+(?:\w+\s+)?$"),
-    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r)", r"\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?$"),
+    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
     ("outside_what_i_can", 1.0, r"outside (?:of )?(?:what|the scope of what) i(?:'m| am)? ?(?:can|could|able to|allowed to|permitted to) (?:help|assist|do|provide|support|answer)", None),
     ("outside_what_i_can", 1.0, r"beyond what i(?:'m| am)? ?(?:can|could|able to|allowed to) (?:help|assist|do|provide|support|answer)", None),
     ("not_something_i", 1.0, r"isn't (?:something|a (?:request|topic|task|thing)) (?:that )?i", None),
@@ -340,12 +340,18 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("against_guidelines", 1.0, r"conflicts? with (?:my|our|the|openai's)\s+(?:\w+\s+){0,2}(?:programming|guidelines|ethics|ethical standards|polic(?:y|ies)|principles|terms of (?:use|service)|values|rules|standards|purpose|capabilities|design)\b", None),
     ("against_guidelines", 1.0, r"beyond (?:my|our|the|openai's)\s+(?:\w+\s+){0,2}(?:programming|guidelines|ethics|ethical standards|polic(?:y|ies)|principles|terms of (?:use|service)|values|rules|standards|purpose|capabilities|design)\b", None),
     ("against_guidelines", 1.0, r"not part of (?:my|our|the|openai's)\s+(?:\w+\s+){0,2}(?:programming|guidelines|ethics|ethical standards|polic(?:y|ies)|principles|terms of (?:use|service)|values|rules|standards|purpose|capabilities|design)\b", None),
+    ("against_guidelines", 1.0, r"allow me\b", r"\b(?:my|our) (?:\w+ )?(?:guidelines|rules|polic(?:y|ies)|instructions|principles) (?:don't|do not|doesn't|does not|won't|will not) $"),
+    ("against_guidelines", 1.0, r"permit me\b", r"\b(?:my|our) (?:\w+ )?(?:guidelines|rules|polic(?:y|ies)|instructions|principles) (?:don't|do not|doesn't|does not|won't|will not) $"),
     ("not_comfortable", 1.0, r"not (?:really |entirely |at all )?comfortable(?=\s*[.!,;]|\s*$| with (?:this|that|it|the|your|such|these|those|helping|providing|writing|creating|sharing|answering|discussing|giving)\b| [a-z]+ing\b| doing so| to (?:help|assist|provide|write|create|share|answer|discuss|give|engage))", r"\bi(?:'m| am| feel| do not feel| don't feel)\s+(?:\w+\s+)?$"),
     # "I don't feel comfortable writing about ..." with no object word after the verb (0.7.0)
     ("not_comfortable", 1.0, r"comfortable (?:[a-z]+ing)\b", r"\bi (?:do not|don't) (?:really |entirely )?feel (?:very |entirely |really )?$"),
     ("must_decline", 1.0, r"pass on (?:this|that|your|the)\b", r"\bi(?:'m| am)? ?(?:(?:going to|gonna|will|'ll|have to|must|need to|'d|would|think i'll|'m going to)\s+)*(?:have to\s+)?$"),
     ("must_decline", 1.0, r"say no to (?:this|that|your|the)\b", r"\bi (?:(?:have to|must|need to|will|'ll|'m going to|am going to|'m gonna)\s+)+$"),
     ("hard_no", 0.6, r"hard no\b", None),
+    ("hard_no", 0.4, r"sorry,? no[.!]", r"(?:^|[.!?\n])\s*$"),
+    ("hard_no", 0.5, r"off the table\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
+    ("hard_no", 0.5, r"off-limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
+    ("hard_no", 0.5, r"off limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
     ("hard_no", 0.6, r"let's not go there\b", None),
     # --- medium ---
     ("apology_but", 0.6, r"sorry,?\s*(?:but|however)\b", r"(?:\bi'm|\bi am|^|[.!?\n])\s*(?:so |very |really |truly |terribly )?$"),
@@ -432,12 +438,15 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
     (("no ", "lo siento", "lamento", "disculp", "perdón", "perdona", "prefiero", "me niego", "me temo", "debo ", "tengo que", "va en contra"), [
         ("es_lo_siento_no", 1.0, r"(?:lo siento|lo lamento|disculpa|disculpe|perdón|perdona)\b[^.!?\n]{0,30}?\bno (?:puedo|podré|podría|voy a|me es posible|es posible)", None),
         ("es_no_puedo", 1.0, r"no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de|estoy autorizad[oa] (?:a|para)|me siento cómod[oa])\s+(?:\w+\s+){0,3}?(?:ayud\w*|asist\w*|proporcion\w*|dar\w*|ofrec\w*|hac\w*|crear\w*|escrib\w*|gener\w*|cumpl\w*|respond\w*|facilit\w*|compart\w*|colabor\w*|particip\w*|brind\w*|explic\w*|revel\w*|apoy\w*|eso)", None),
+        ("es_decline", 1.0, r"no es algo (?:con lo que|en lo que|que) (?:yo )?(?:pueda|vaya a|voy a|puedo|debería|deba)\b", None),
         ("es_decline", 1.0, r"(?:prefiero no|me niego a|debo (?:rechazar|negarme|declinar)|tengo que (?:rechazar|negarme)|me temo que no|no es (?:apropiado|ético|adecuado) que (?:yo )?(?:te )?|va en contra de mis (?:principios|directrices|políticas|normas))", None),
     ]),
     (("ich", "leider", "tut mir leid", "kann", "entschuldig", "ablehnen"), [
         ("de_sorry_cannot", 1.0, r"(?:es tut mir leid|entschuldig\w*|leider)\b[^.!?\n]{0,50}?\b(?:kann|darf|werde|möchte|will) ich\b[^.!?\n]{0,50}?\b(?:nicht|keine?[nmrs]?)\b", None),
         ("de_ich_kann_nicht", 1.0, r"ich (?:kann|darf|werde|möchte|will|bin)\b[^.!?\n]{0,40}?\b(?:nicht|keine?[nmrs]?)\b[^.!?\n]{0,40}?\b(?:helfen|unterstützen|behilflich|beantworten|bereitstellen|geben|erstellen|schreiben|tun|machen|liefern|teilen|erklären|mitwirken|nachkommen|erfüllen|hilfe|anleitung(?:en)?|informationen|auskunft|unterstützung|inhalte|tipps|ratschläge|in der lage)", None),
         ("de_decline", 1.0, r"kann ich (?:dir |ihnen |euch )?(?:leider )?nicht\b", r"\b(?:dabei|damit|hierbei|hiermit|dazu|das|hier|leider|darauf)\s+$"),
+        ("de_kann_ich_nicht", 1.0, r"(?:kann|darf|werde|möchte|will) ich (?:dir |ihnen |euch )?(?:leider |das |dies |sie |ihn |es )?nicht\b[^.!?\n]{0,30}?\b(?:helfen|geben|weitergeben|nennen|teilen|herausgeben|schreiben|erstellen|verraten|beantworten|liefern|erklären)\b", None),
+        ("de_decline", 1.0, r"das (?:mache|tue|schreibe) ich (?:aber |leider )?nicht[.!]", r"(?:^|[.!?\n:])\s*$"),
         ("de_decline", 1.0, r"(?:muss|möchte) ich (?:das |dies )?(?:leider |höflich )?ablehnen\b", None),
         ("de_decline", 1.0, r"ich (?:würde|möchte) (?:lieber|ungern) nicht\b", None),
         ("de_decline", 1.0, r"(?:möchte|würde) ich (?:das |dies |darauf |dazu |hier )?(?:lieber|ungern) nicht\b", None),
@@ -631,8 +640,11 @@ _INTL_GATE = _variants((
 _GUARD_BEFORE = re.compile(
     r"(?:\b(?:if|unless|whether|even if|what if|in case|when|whenever|because|since)\s+(?:\w+\s+){0,3}$)|"
     r"(?:\b(?:says?|said|reads?|replie[sd]|reply|respond(?:s|ed)?|outputs?|prints?|returns?|displays?|shows?|message|error|tells? you|told (?:me|him|her|them|us)|saying|answered|wrote|typed|like)\s*[:,]?\s*$)|"
-    r"(?:\b(?:you|they|he|she|we|people|users?|customers?|someone)\b[^.!?\n]{0,8}$)"
+    r"(?P<subj>\b(?:you|they|he|she|we|people|users?|customers?|someone)\b[^.!?\n]{0,8}$)"
 )
+# a hit that names its own first-person subject ("... with you isn't a thing I'll help with", "thank you, but I can't")
+# is the assistant speaking, whoever was mentioned just before it
+_FIRST_PERSON = re.compile(r"\bi\b")
 # every match of _GUARD_BEFORE contains one of these as a whole \w+ token: when none occurs, skip the (slow) search
 _GUARD_WORDS = frozenset(
     "if unless whether even what in case when whenever because since say says said read reads replied replies reply respond "
@@ -651,9 +663,9 @@ _CLARIFY = re.compile(
     r"\b(?:could|can|would) you (?:tell|let) me (?:a (?:bit|little) )?(?:more|what|which)|\bplease (?:clarify|specify|provide more (?:context|details))|"
     r"\bi(?:'m| am) not (?:sure|certain|clear) (?:what|which|if|whether) you(?:'re| are)? ?(?:mean|asking|referring|looking for|trying)|"
     r"\b(?:which|what) (?:[\w-]+ ){0,3}(?:are|do|did|were|will) you (?:using|on|running|referring to|asking about|working (?:on|with)|talking about|trying to|planning to|targeting)\b[^?\n]{0,60}\?|"
-    r"\bcould you be more specific|\bwhat (?:kind|type|sort) of [^.?!\n]{1,40}\?|\bdo you want me to\b[^?\n]{0,100}\?|\bwould you like me to\b[^?\n]{0,100}\?|"
+    r"\bwhat would you like (?:me )?to [^?\n]{1,80}\?|\b(?:which|what) (?:[\w-]+ ){1,3}should i [^?\n]{1,60}\?|\bcould you be more specific|\bwhat (?:kind|type|sort) of [^.?!\n]{1,40}\?|\bdo you want me to\b[^?\n]{0,100}\?|\bwould you like me to\b[^?\n]{0,100}\?|"
     r"¿te refieres|¿se refiere|¿(?:puedes|podrías|podria|puede) (?:aclarar|especificar|precisar)|\bmeinst du\b|\bmeinen sie\b|\bkannst du (?:das )?(?:genauer|präzisieren)|\bkönnten sie (?:das )?(?:genauer|präzisieren)|"
-    r"\bvoulez-vous dire\b|\bveux-tu dire\b|\bpouvez-vous préciser\b|\bpeux-tu préciser\b|\bvocê quer dizer\b|\bpode (?:esclarecer|especificar)\b|\bvuoi dire\b|\bintendi\b"
+    r"\bvoulez-vous dire\b|\bveux-tu dire\b|\btu veux dire\b|\bvous voulez dire\b|\bpouvez-vous préciser\b|\bpeux-tu préciser\b|\bvocê quer dizer\b|\bpode (?:esclarecer|especificar)\b|\bvuoi dire\b|\bintendi\b"
 )
 
 _PIVOT = re.compile(
@@ -761,7 +773,11 @@ def _accept(text: str, a: int, b: int, w: float, before, narr: bool = True) -> b
         return False
     if w >= 0.6:
         g = text[ss if a - ss <= 48 else a - 48:a]
-        if (not _GUARD_WORDS.isdisjoint(_WORD_RUN.findall(g)) and _GUARD_BEFORE.search(g)) or (narr and _GUARD_AFTER.match(text, b)):
+        if not _GUARD_WORDS.isdisjoint(_WORD_RUN.findall(g)):
+            gm = _GUARD_BEFORE.search(g)
+            if gm is not None and not (gm.lastgroup == "subj" and _FIRST_PERSON.search(text, a, b)):
+                return False
+        if narr and _GUARD_AFTER.match(text, b):
             return False
     return True
 
@@ -906,7 +922,8 @@ _ADVICE_DISCLAIMER = re.compile(r"\b(?:give|provide|offer|replace|substitute for
 _REINTERPRET = re.compile(r"\bif (?:by\b|(?:you|you're|you are|you were) (?:mean|meant|referring|asking|talking))")
 _FOR_YOU = re.compile(r"\b(?:for you|on your behalf|physically|in person)\b")
 _YOU_CAN = re.compile(r"\b(?:you can|you could|you'll need to|you will need to|here's how|here is how|here are the steps|follow these steps|to do (?:it|this|that) yourself)\b")
-_PART_CONTRAST = re.compile(r"\b(?:as for|as to|though|that part|this part|the rest|beyond that|however|but|regarding|when it comes to|the part about)\b")
+_PART_CONTRAST = re.compile(r"\b(?:as for|as to|though|that part|this part|the rest|beyond that|however|but|regarding|when it comes to|the part about|"
+                            r"left [^.!?\n]{1,40}? out|leaving [^.!?\n]{1,40}? out|left out|omitted|omitting)\b")
 _TOTAL_THRESHOLD = 1.1
 _MORAL_RULES = frozenset({"not_appropriate", "not_appropriate_for_me", "against_guidelines", "harm_label", "moral_lecture", "seek_help",
                           "i_dont_condone", "ai_cannot", "ai_disclaimer", "dont_think_appropriate", "condemn", "respect_privacy",

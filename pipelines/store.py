@@ -319,8 +319,8 @@ class AggregateStore:
                 wait_s = publish_wait_seconds(every_s, took)
                 if wait_s > every_s and not warned:
                     warned = True
-                    log.warning("%s: publishing the read snapshot took %.1f s, so it is refreshed every %.0f s "
-                                "instead of every %.0f s (RM_PUBLISH_EVERY_SECONDS); the copy grows with the "
+                    log.warning("%s: publishing the read snapshot took %.1f s, so it is refreshed every %.1f s "
+                                "instead of every %.1f s (RM_PUBLISH_EVERY_SECONDS); the copy grows with the "
                                 "store", self.path.name, took, wait_s, every_s)
 
     def _raise_publish_failure(self) -> None:

@@ -4,11 +4,21 @@ These sets were written for this project (no XSTest text). Their *first* scores,
 changed in response to them, are the honest unseen estimates quoted in the report (prompts set 1: 0.825, set 2:
 0.90; responses: 4-class 0.80, binary 0.90). Rules were then fixed for the general errors they exposed, so the
 thresholds below only guard against regressions.
+
+Two more response sets, each with prompts and written before the detector was run on it (session 7):
+``heldout_responses_2.jsonl`` (46: 18 compliance with refusal-like words, 14 full refusals without stock openers, 8
+partial, 6 clarifications) first scored 4-class 0.804, binary 0.913 with rules-0.7.0; the rules added for its errors
+took ``heldout_responses_3.jsonl`` (28, the same kinds, new wording) from 0.571 / 0.679 (rules-0.7.0) to 0.750 / 0.786
+on its first run, which is the honest unseen estimate for rules-0.7.1's new rules.
 """
 import json
 from pathlib import Path
 
+import pytest
+
 from detectors import classify_response, detect_cues
+
+from .xstest_text import assert_no_xstest_text, xstest_present
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,3 +40,21 @@ def test_response_set():
     refusal = ("full_refusal", "partial_refusal")
     ok_bin = sum((classify_response(r["response"]).label in refusal) == (r["label"] in refusal) for r in rows)
     assert ok / len(rows) >= 0.9 and ok_bin / len(rows) >= 0.95, (ok, ok_bin, len(rows))
+
+
+def test_response_sets_with_prompts():
+    refusal = ("full_refusal", "partial_refusal")
+    for name, four_class in (("heldout_responses_2.jsonl", 0.95), ("heldout_responses_3.jsonl", 0.9)):
+        rows = _load(name)
+        labels = [classify_response(r["response"], r["prompt"]).label for r in rows]
+        ok = sum(got == r["label"] for got, r in zip(labels, rows))
+        ok_bin = sum((got in refusal) == (r["label"] in refusal) for got, r in zip(labels, rows))
+        assert ok / len(rows) >= four_class and ok_bin / len(rows) >= 0.95, (name, ok, ok_bin, len(rows))
+        # no compliant answer in these sets is called a refusal
+        assert all(got not in refusal for got, r in zip(labels, rows) if r["label"] == "compliance"), name
+
+
+@pytest.mark.skipif(not xstest_present(), reason="XSTest is not on this machine")
+def test_the_new_sets_hold_no_xstest_text():
+    assert_no_xstest_text("".join((DATA / f).read_text(encoding="utf-8")
+                                  for f in ("heldout_responses_2.jsonl", "heldout_responses_3.jsonl")))
