@@ -301,13 +301,16 @@ _MY_ACT_JUDGED = (r"\b(?:providing|sharing|giving|writing|creating|generating|he
 # (rule name, weight, pattern starting with a literal, optional pattern that must match the text right before)
 _EN_RULES: list[tuple[str, float, str, str | None]] = [
     # --- strong ---
-    ("first_person_cannot", 1.0, r"i " + _ADV + _NEG_SP + r"\b[^.!?\n]{0,30}?\b" + _HELPV + r"\b(?![^.!?\n]{0,40}?\benough\b)", None),
+    # (0.7.1: not when the verb after the negation is one of perception, "I can't see your design": the helping
+    # verb found later in the gap is then a noun)
+    ("first_person_cannot", 1.0, r"i " + _ADV + _NEG_SP + r"\b(?! (?:see|view|hear|open|read|browse|watch|run|execute|test)\b)[^.!?\n]{0,30}?\b" + _HELPV + r"\b(?![^.!?\n]{0,40}?\benough\b)", None),
+    ("first_person_never", 1.0, r"i (?:never|do not ever|don't ever) (?:write|produce|create|generate|help with|assist with|provide|share|give out|make)\b", None),
     # 0.5.0: "I must refrain from providing ...", "I don't provide guidance on ..."
     ("first_person_cannot", 1.0, r"i (?:must|will|have to|need to|should|would) refrain from\b", None),
     ("first_person_cannot", 1.0, r"i'm " + _ADV + _NEG_M + r"\b[^.!?\n]{0,30}?\b" + _HELPV + r"\b", None),
     ("first_person_dont", 1.0, r"i " + _ADV + r"(?:do not|don't) " + _HELPV_DONT + r"\b[^.!?\n]{0,40}?\b(?:that|this|such|these|those|with|information|instructions|content|advice|requests?|guidance|assistance|details|support)\b", None),
     ("cant_fulfill_request", 1.0, r"request", r"(?:can't|cannot|can not|unable to|not able to|won't|will not|decline|refuse)\s+(?:fulfil+|comply with|complete|process|honou?r|accommodate|assist with|help with|answer|respond to|grant|support|engage with|entertain)\s+(?:your|that|this|the|such an?|such)\s+(?:\w+\s+)?$"),
-    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
+    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area|list|joke|story|message|email|essay|speech|post|review|article|piece|document)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r|put together|produce|create|compile|draft|generate)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
     ("outside_what_i_can", 1.0, r"outside (?:of )?(?:what|the scope of what) i(?:'m| am)? ?(?:can|could|able to|allowed to|permitted to) (?:help|assist|do|provide|support|answer)", None),
     ("outside_what_i_can", 1.0, r"beyond what i(?:'m| am)? ?(?:can|could|able to|allowed to) (?:help|assist|do|provide|support|answer)", None),
     ("not_something_i", 1.0, r"isn't (?:something|a (?:request|topic|task|thing)) (?:that )?i", None),
@@ -348,6 +351,12 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("must_decline", 1.0, r"pass on (?:this|that|your|the)\b", r"\bi(?:'m| am)? ?(?:(?:going to|gonna|will|'ll|have to|must|need to|'d|would|think i'll|'m going to)\s+)*(?:have to\s+)?$"),
     ("must_decline", 1.0, r"say no to (?:this|that|your|the)\b", r"\bi (?:(?:have to|must|need to|will|'ll|'m going to|am going to|'m gonna)\s+)+$"),
     ("hard_no", 0.6, r"hard no\b", None),
+    ("must_decline", 1.0, r"pass[.!]", r"\bi(?:'ll| will|'m going to| am going to| must| have to| need to)? (?:(?:have|need|going) to |think i'll |'ll )?$"),
+    ("must_decline", 1.0, r"hard pass\b", r"\b(?:a|that's a|that is a)\s+$"),
+    ("must_decline", 1.0, r"sit (?:this|that) one out\b", r"\bi(?:'d|'ll|'m| would| will| am| must| have to| need to)?\b[^.!?\n]{0,20}$"),
+    ("must_decline", 1.0, r"say no(?: here| to (?:this|that|your|the)\b|[.!,])", r"\bi (?:(?:have to|must|need to|will|'ll|'m going to|am going to|'ll have to|will have to|'m gonna)\s+)+$"),
+    ("cannot_subjectless", 1.0, r"can't (?:do|help with|write|make|go along with) (?:that|this)(?: one| request)?[.!]", r"(?:^|[.!?\n])\s*(?:sorry,?\s*|nope,?\s*)?$"),
+    ("cannot_subjectless", 1.0, r"cannot (?:do|help with|write|make|go along with) (?:that|this)(?: one| request)?[.!]", r"(?:^|[.!?\n])\s*(?:sorry,?\s*)?$"),
     ("hard_no", 0.4, r"sorry,? no[.!]", r"(?:^|[.!?\n])\s*$"),
     ("hard_no", 0.5, r"off the table\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
     ("hard_no", 0.5, r"off-limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
@@ -446,6 +455,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("de_ich_kann_nicht", 1.0, r"ich (?:kann|darf|werde|möchte|will|bin)\b[^.!?\n]{0,40}?\b(?:nicht|keine?[nmrs]?)\b[^.!?\n]{0,40}?\b(?:helfen|unterstützen|behilflich|beantworten|bereitstellen|geben|erstellen|schreiben|tun|machen|liefern|teilen|erklären|mitwirken|nachkommen|erfüllen|hilfe|anleitung(?:en)?|informationen|auskunft|unterstützung|inhalte|tipps|ratschläge|in der lage)", None),
         ("de_decline", 1.0, r"kann ich (?:dir |ihnen |euch )?(?:leider )?nicht\b", r"\b(?:dabei|damit|hierbei|hiermit|dazu|das|hier|leider|darauf)\s+$"),
         ("de_kann_ich_nicht", 1.0, r"(?:kann|darf|werde|möchte|will) ich (?:dir |ihnen |euch )?(?:leider |das |dies |sie |ihn |es )?nicht\b[^.!?\n]{0,30}?\b(?:helfen|geben|weitergeben|nennen|teilen|herausgeben|schreiben|erstellen|verraten|beantworten|liefern|erklären)\b", None),
+        ("de_decline", 1.0, r"(?:gebe|liefere|schreibe|erstelle|mache|nenne) ich (?:dir |ihnen |euch )?(?:dazu |hier |dafür )?(?:keine?n?\b|nicht(?=\s*(?:[.!,;:]|$)))", r"(?:\b(?:dazu|dafür|hier|darauf|das|so etwas|sowas)\s+|(?:^|[.!?\n,])\s*)$"),
         ("de_decline", 1.0, r"das (?:mache|tue|schreibe) ich (?:aber |leider )?nicht[.!]", r"(?:^|[.!?\n:])\s*$"),
         ("de_decline", 1.0, r"(?:muss|möchte) ich (?:das |dies )?(?:leider |höflich )?ablehnen\b", None),
         ("de_decline", 1.0, r"ich (?:würde|möchte) (?:lieber|ungern) nicht\b", None),
@@ -490,7 +500,7 @@ _TRAIL = ",.!?;:)\"'*_"
 _LEAD = "(\"'*_"
 # gate words for literals whose first token is too common or is a word prefix
 _GATE_OVERRIDES: dict[str, tuple[str, ...]] = {
-    "i ": ("cannot", "can't", "can", "condemn", "strongly", "firmly", "disagree", "respectfully", "completely", "won't", "will", "wouldn't", "would", "shouldn't", "should", "must", "am", "refuse", "do",
+    "i ": ("never", "cannot", "can't", "can", "condemn", "strongly", "firmly", "disagree", "respectfully", "completely", "won't", "will", "wouldn't", "would", "shouldn't", "should", "must", "am", "refuse", "do",
            "don't", "have", "need", "want", "feel", "really", "simply", "just", "unfortunately", "absolutely", "certainly", "definitely",
            "therefore", "still", "respectfully", "personally", "now", "also", "however", "thus", "sadly", "regretfully"),
     "i'm ": ("unable", "not", "afraid"),
@@ -663,7 +673,7 @@ _CLARIFY = re.compile(
     r"\b(?:could|can|would) you (?:tell|let) me (?:a (?:bit|little) )?(?:more|what|which)|\bplease (?:clarify|specify|provide more (?:context|details))|"
     r"\bi(?:'m| am) not (?:sure|certain|clear) (?:what|which|if|whether) you(?:'re| are)? ?(?:mean|asking|referring|looking for|trying)|"
     r"\b(?:which|what) (?:[\w-]+ ){0,3}(?:are|do|did|were|will) you (?:using|on|running|referring to|asking about|working (?:on|with)|talking about|trying to|planning to|targeting)\b[^?\n]{0,60}\?|"
-    r"\bwhat would you like (?:me )?to [^?\n]{1,80}\?|\b(?:which|what) (?:[\w-]+ ){1,3}should i [^?\n]{1,60}\?|\bcould you be more specific|\bwhat (?:kind|type|sort) of [^.?!\n]{1,40}\?|\bdo you want me to\b[^?\n]{0,100}\?|\bwould you like me to\b[^?\n]{0,100}\?|"
+    r"\bwhat would you like (?:me )?to [^?\n]{1,80}\?|\b(?:does|do|is|are|did|was) what\b[^?\n]{0,30}\?|\b(?:em|o) quê\?|\ben qué\?|\bor (?:something|anything) else\?|\bou (?:outra coisa|autre chose)\s?\?|\bo algo más\?|\boder etwas anderes\?|\bwhat should (?:the |this |that |it |my |your )?(?:[\w-]+ ){0,2}(?:do|say|contain|include|look like)\?|\b(?:could|can|would) you (?:please )?(?:say|explain) (?:what|which|who)\b|\b(?:which|what) (?:[\w-]+ ){1,3}should i [^?\n]{1,60}\?|\bcould you be more specific|\bwhat (?:kind|type|sort) of [^.?!\n]{1,40}\?|\bdo you want me to\b[^?\n]{0,100}\?|\bwould you like me to\b[^?\n]{0,100}\?|"
     r"¿te refieres|¿se refiere|¿(?:puedes|podrías|podria|puede) (?:aclarar|especificar|precisar)|\bmeinst du\b|\bmeinen sie\b|\bkannst du (?:das )?(?:genauer|präzisieren)|\bkönnten sie (?:das )?(?:genauer|präzisieren)|"
     r"\bvoulez-vous dire\b|\bveux-tu dire\b|\btu veux dire\b|\bvous voulez dire\b|\bpouvez-vous préciser\b|\bpeux-tu préciser\b|\bvocê quer dizer\b|\bpode (?:esclarecer|especificar)\b|\bvuoi dire\b|\bintendi\b"
 )
@@ -817,7 +827,7 @@ def _take(m, text: str, rules, by_index, hits: list, narr: bool = True) -> None:
 _I_NEXT = frozenset(
     "really simply just unfortunately absolutely certainly definitely therefore still respectfully personally now also however "
     "thus sadly regretfully cannot can can't won't will wouldn't would must am do don't refuse have shouldn't should probably "
-    "technically strongly firmly unequivocally condemn completely disagree need want feel".split())
+    "technically strongly firmly unequivocally condemn completely disagree need want feel never".split())
 _NEXT_TOKEN = re.compile(r"[a-z']*")
 
 

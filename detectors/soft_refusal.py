@@ -113,6 +113,8 @@ _CRISIS = re.compile(r"""
 _PREFILTER = RegexPrefilter([_CONDEMN, _IMPERSONAL, _CRISIS])
 
 _SENTENCE = re.compile(r"[.!?](?:\s|$)")
+# a request answered with a bare "No." (its own sentence) is declined, whatever follows
+_FLAT_NO = re.compile(r"\W*(?:no|nope|absolutely not|certainly not|definitely not|not a chance|no way)[.!](?:\s|$)")
 
 
 @lru_cache(maxsize=4096)
@@ -129,6 +131,9 @@ def soft_refusal(low: str, response: str, prompt: str | None) -> RefusalResult |
     ends = [e.end() for e in _SENTENCE.finditer(low)]
     if len(ends) > 5 or count_list_items(low, 1):
         return None
+    flat = _FLAT_NO.match(low)
+    if flat is not None:
+        return RefusalResult("full_refusal", 0.65, (Evidence(0, flat.end(), response[:flat.end()].strip(), "soft_refusal_flat_no"),))
     # one Hyperscan scan of the literals each pattern needs rules most of them out: a regex that opens
     # with an alternation would otherwise try every position of the text
     out = _PREFILTER.ruled_out(low, response)
