@@ -166,6 +166,8 @@ class AggregateStore:
                     raise clear from exc
                 self._opened_at = time.monotonic()
                 self.reopened += 1
+                log.info("%s: reopened the writer's connection (%d so far), which frees the heap DuckDB keeps per "
+                         "write", self.path.name, self.reopened)
         finally:
             self._publish_lock.release()
 
