@@ -47,11 +47,14 @@ _MARKERS = (
 # in _TURN_START only turn at the start of a sentence ("but" inside one is as often part of the lecture).
 _TURN_START = ("but ", "but,", "still,", "still ", "yet ", "yet,", "even so", "in short", "in summary", "in brief", "in general",
                "in principle", "briefly", "broadly", "generally", "here's", "here is", "here are", "as for", "as to")
+#: A reinterpretation of the request ("if you mean ...", "if by X you mean"): a turn here, and in ``refusal`` what makes
+#: a professional disclaimer a refusal of a misreading.
+REINTERPRETATION = r"if (?:by\b|(?:you|you're|you are|you were) (?:mean|meant|referring|asking|talking))"
 _TURNS = (
     r"however\b", r"though\b", r"that said\b", r"that being said\b", r"having said that\b", r"with that said\b",
     r"nevertheless\b", r"nonetheless\b",
-    r"if (?:you|you're|you are) (?:mean|meant|referring|are referring|asking|are asking|looking|are looking|simply|just|"
-    r"do go ahead|talking|are talking|interested in|want to (?:know|learn|understand))\b",
+    REINTERPRETATION + r"\b",
+    r"if (?:you|you're|you are) (?:looking|are looking|simply|just|do go ahead|interested in|want to (?:know|learn|understand))\b",
     r"sin embargo\b", r"no obstante\b", r"jedoch\b", r"allerdings\b", r"trotzdem\b", r"cependant\b", r"toutefois\b",
     r"néanmoins\b", r"porém\b", r"contudo\b", r"no entanto\b", r"si (?:quieres|lo que)\b", r"si vous (?:voulez|souhaitez)\b",
     r"se você (?:quer|deseja)\b",

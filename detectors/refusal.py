@@ -104,7 +104,7 @@ from __future__ import annotations
 import re
 
 from . import partial_model
-from .answer_content import ANSWER_CHARS_PARTIAL, answer_chars
+from .answer_content import ANSWER_CHARS_PARTIAL, REINTERPRETATION, answer_chars
 from .multimatch import MultiMatcher, relaxed_pattern
 from .soft_refusal import soft_refusal
 from .text import count_list_items as _count_list_items
@@ -929,7 +929,7 @@ _CAP_HINTS = ("for you", "on your", "directly", "myself", "remotely", "physicall
 _ADVICE_DISCLAIMER = re.compile(r"\b(?:give|provide|offer|replace|substitute for|be a substitute for)\b[^.!?\n]{0,25}?\b(?:medical|legal|financial|tax|"
                                 r"investment|professional|personal|personali[sz]ed|individual|specific)\s+(?:medical |legal |financial |tax )?"
                                 r"(?:advice|diagnos[ie]s|opinion)\b|\bdiagnose (?:you|your|this|that|it)\b")
-_REINTERPRET = re.compile(r"\bif (?:by\b|(?:you|you're|you are|you were) (?:mean|meant|referring|asking|talking))")
+_REINTERPRET = re.compile(r"\b" + REINTERPRETATION)
 _FOR_YOU = re.compile(r"\b(?:for you|on your behalf|physically|in person)\b")
 _YOU_CAN = re.compile(r"\b(?:you can|you could|you'll need to|you will need to|here's how|here is how|here are the steps|follow these steps|to do (?:it|this|that) yourself)\b")
 _PART_CONTRAST = re.compile(r"\b(?:as for|as to|though|that part|this part|the rest|beyond that|however|but|regarding|when it comes to|the part about|"
