@@ -352,7 +352,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("must_decline", 1.0, r"say no to (?:this|that|your|the)\b", r"\bi (?:(?:have to|must|need to|will|'ll|'m going to|am going to|'m gonna)\s+)+$"),
     ("hard_no", 0.6, r"hard no\b", None),
     ("must_decline", 1.0, r"pass[.!]", r"\bi(?:'ll| will|'m going to| am going to| must| have to| need to)? (?:(?:have|need|going) to |think i'll |'ll )?$"),
-    ("must_decline", 1.0, r"hard pass\b", r"\b(?:a|that's a|that is a)\s+$"),
+    ("must_decline", 1.0, r"hard pass\b", r"(?:\b(?:that's|that is|it's|it is|this is) a|(?:^|[.!?\n])\s*(?:a|sorry,?|nope,?)?)\s*$"),
     ("must_decline", 1.0, r"sit (?:this|that) one out\b", r"\bi(?:'d|'ll|'m| would| will| am| must| have to| need to)?\b[^.!?\n]{0,20}$"),
     ("must_decline", 1.0, r"say no(?: here| to (?:this|that|your|the)\b|[.!,])", r"\bi (?:(?:have to|must|need to|will|'ll|'m going to|am going to|'ll have to|will have to|'m gonna)\s+)+$"),
     ("cannot_subjectless", 1.0, r"can't (?:do|help with|write|make|go along with) (?:that|this)(?: one| request)?[.!]", r"(?:^|[.!?\n])\s*(?:sorry,?\s*|nope,?\s*)?$"),
