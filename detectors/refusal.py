@@ -649,13 +649,14 @@ _INTL_GATE = _variants((
 # Context guards on the text right before a hit (same sentence).
 _GUARD_BEFORE = re.compile(
     r"(?:\b(?:if|unless|whether|even if|what if|in case|when|whenever|because|since)\s+(?:\w+\s+){0,3}$)|"
-    r"(?:\b(?:says?|said|reads?|replie[sd]|reply|respond(?:s|ed)?|outputs?|prints?|returns?|displays?|shows?|message|error|tells? you|told (?:me|him|her|them|us)|saying|answered|wrote|typed|like)\s*[:,]?\s*$)|"
-    r"(?P<subj>\b(?:you|they|he|she|we|people|users?|customers?|someone)\b[^.!?\n]{0,8}$)"
+    r"(?:\b(?:says?|said|reads?|replie[sd]|reply|respond(?:s|ed)?|outputs?|prints?|returns?|displays?|shows?|message|error|tells? you|told (?:me|him|her|them|us)|saying|answered|wrote|typed|like)\s*[:,]?\s*$)"
 )
+# someone else as the subject just before the hit ("you can't ...", "they won't ...")
+_GUARD_SUBJ = re.compile(r"\b(?:you|they|he|she|we|people|users?|customers?|someone)\b[^.!?\n]{0,8}$")
 # a hit that names its own first-person subject ("... with you isn't a thing I'll help with", "thank you, but I can't")
 # is the assistant speaking, whoever was mentioned just before it
 _FIRST_PERSON = re.compile(r"\bi\b")
-# every match of _GUARD_BEFORE contains one of these as a whole \w+ token: when none occurs, skip the (slow) search
+# every match of _GUARD_BEFORE and _GUARD_SUBJ contains one of these as a whole \w+ token: when none occurs, skip the (slow) search
 _GUARD_WORDS = frozenset(
     "if unless whether even what in case when whenever because since say says said read reads replied replies reply respond "
     "responds responded output outputs print prints return returns display displays show shows message error tell tells told "
@@ -783,10 +784,9 @@ def _accept(text: str, a: int, b: int, w: float, before, narr: bool = True) -> b
         return False
     if w >= 0.6:
         g = text[ss if a - ss <= 48 else a - 48:a]
-        if not _GUARD_WORDS.isdisjoint(_WORD_RUN.findall(g)):
-            gm = _GUARD_BEFORE.search(g)
-            if gm is not None and not (gm.lastgroup == "subj" and _FIRST_PERSON.search(text, a, b)):
-                return False
+        if not _GUARD_WORDS.isdisjoint(_WORD_RUN.findall(g)) and (
+                _GUARD_BEFORE.search(g) or (_GUARD_SUBJ.search(g) and not _FIRST_PERSON.search(text, a, b))):
+            return False
         if narr and _GUARD_AFTER.match(text, b):
             return False
     return True
