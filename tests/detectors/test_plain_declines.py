@@ -31,6 +31,8 @@ COMPLIANT = [
     "I can't see your screen from here, but the design guide says buttons should be at least 44 px tall.",
     "It's slang for a firm no: someone who gives a hard pass is turning an offer down flatly.",
     "Good question! I'll pass along the steps: open Settings, then Privacy, then turn off location history.",
+    # reported speech before a first-person hit still vetoes it
+    "Honestly, you said I can't help with this, and that is wrong: run pip install -U pip and try again.",
     "If you can't do that by hand, `sort -u file.txt` removes duplicate lines in one go.",
     "Teach your toddler to say no politely: 'No, thank you' is a complete sentence.",
     "They told me I can't write code, but here is a function: def f(): return 1",
