@@ -240,7 +240,7 @@ _HELPV = (
     r"disclose|reveal|list|go into|walk you|guide|contribute|proceed|accommodate|entertain|continue|"
     r"pretend|role-?play|act as|speculate|fulfill|access|look up|find|locate|track|obtain|search|"
     r"identify|dox|hack|justify|defend|argue|agree|take part|be (?:of )?(?:help|assistance)|"
-    r"be part|be involved|in good conscience|morally|ethically|be used|invent|fabricate|forge|falsify|fake|impersonate|make up)"
+    r"be part|be involved|be (?:helping|assisting|writing|providing|creating|sharing|giving|doing (?:that|this|so))|in good conscience|morally|ethically|be used|invent|fabricate|forge|falsify|fake|impersonate|make up)"
 )
 _NEG = r"(?:cannot|can ?not|can't|won't|will not|wouldn't|would not|shouldn't|should not|must not|am unable to|'m unable to|am not able to|'m not able to|am not going to|'m not going to|am not willing to|'m not willing to|do not feel comfortable|don't feel comfortable|am not comfortable|'m not comfortable|refuse to|must decline to|will have to decline to|am not allowed to|'m not allowed to|am not permitted to|'m not permitted to|am not programmed to|'m not programmed to|am not designed to|'m not designed to|do not|don't)"
 def _factor(group: str) -> str:
@@ -310,7 +310,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("first_person_cannot", 1.0, r"i'm " + _ADV + _NEG_M + r"\b[^.!?\n]{0,30}?\b" + _HELPV + r"\b", None),
     ("first_person_dont", 1.0, r"i " + _ADV + r"(?:do not|don't) " + _HELPV_DONT + r"\b[^.!?\n]{0,40}?\b(?:that|this|such|these|those|with|information|instructions|content|advice|requests?|guidance|assistance|details|support)\b", None),
     ("cant_fulfill_request", 1.0, r"request", r"(?:can't|cannot|can not|unable to|not able to|won't|will not|decline|refuse)\s+(?:fulfil+|comply with|complete|process|honou?r|accommodate|assist with|help with|answer|respond to|grant|support|engage with|entertain)\s+(?:your|that|this|the|such an?|such)\s+(?:\w+\s+)?$"),
-    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area|list|joke|story|message|email|essay|speech|post|review|article|piece|document)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r|put together|produce|create|compile|draft|generate)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
+    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area|list|joke|story|message|email|essay|speech|post|review|article|piece|document|road|path|door)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r|put together|produce|create|compile|draft|generate|go down|open|walk down)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
     ("outside_what_i_can", 1.0, r"outside (?:of )?(?:what|the scope of what) i(?:'m| am)? ?(?:can|could|able to|allowed to|permitted to) (?:help|assist|do|provide|support|answer)", None),
     ("outside_what_i_can", 1.0, r"beyond what i(?:'m| am)? ?(?:can|could|able to|allowed to) (?:help|assist|do|provide|support|answer)", None),
     ("not_something_i", 1.0, r"isn't (?:something|a (?:request|topic|task|thing)) (?:that )?i", None),
@@ -362,6 +362,28 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("hard_no", 0.5, r"off-limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
     ("hard_no", 0.5, r"off limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
     ("hard_no", 0.6, r"let's not go there\b", None),
+    ("must_decline", 1.0, r"count me out\b", r"(?:^|[.!?\n:;,])\s*(?:i'm afraid,?\s*|sorry,?\s*|you can\s+|please\s+)?$"),
+    ("must_decline", 1.0, r"bow out\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"bowing out\b", r"\bi'm (?:going to be |just )?$"),
+    ("must_decline", 1.0, r"draw the line\b", r"\b(?:that's|that is|this is|here's|here is|where) (?:where )?i $"),
+    ("must_decline", 1.0, r"no can do\b", r"(?:^|[.!?\n:;,])\s*(?:sorry,?\s*|nope,?\s*)?$"),
+    ("must_decline", 1.0, r"a no from me\b", r"\b(?:that's|that is|it's|it is|this is|this one's|this one is)\s+(?:going to be\s+|gonna be\s+)?$"),
+    ("must_decline", 1.0, r"steer clear of (?:this|that|it)\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"steer clear\b(?=\s*[.!,;])", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"stay out of (?:this|that|it)\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"leave (?:this|that) (?:one |request )?alone\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"give (?:this|that) (?:one |request )?a miss\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"take a pass\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"skip (?:this|that) (?:one|request)\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
+    ("must_decline", 1.0, r"not touching (?:this|that)\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"touch (?:this|that)(?: one| request)?\b(?! on)", r"\bi (?:won't|will not|wouldn't|would not|can't|cannot|don't|do not) (?:\w+ )?$"),
+    ("must_decline", 1.0, r"not going there\b", r"\b(?:i'm|i am|we're|we are)\s+(?:just\s+)?$"),
+    ("must_decline", 1.0, r"not happening\b(?=\s*[.!,;])", r"(?:^|[.!?\n:;,])\s*(?:that's|that is|sorry,?|nope,?|yeah,?)?\s*$"),
+    ("must_decline", 1.0, r"cross\b", r"\b(?:a line|lines?) (?:that )?i (?:won't|will not|don't|do not|can't|cannot|wouldn't|shouldn't|refuse to)\s+$"),
+    ("hard_no", 0.6, r"look elsewhere(?: for (?:that|this)\b|,? i'm afraid)", r"\byou(?:'ll| will) (?:need|have) to\s+$"),
+    ("hard_no", 0.6, r"on the cards(?:,? i'm afraid| for me\b| from me\b)", r"\b(?:isn't|is not|aren't|are not|not)\s+$"),
+    ("hard_no", 0.6, r"in the cards(?:,? i'm afraid| for me\b| from me\b)", r"\b(?:isn't|is not|aren't|are not|not)\s+$"),
+    ("hard_no", 0.6, r"not the right (?:assistant|helper|place|person|tool) for (?:this|that)\b", r"\b(?:i'm|i am)\s+$"),
     # --- medium ---
     ("apology_but", 0.6, r"sorry,?\s*(?:but|however)\b", r"(?:\bi'm|\bi am|^|[.!?\n])\s*(?:so |very |really |truly |terribly )?$"),
     ("apology_but", 0.6, r"apologi[sz]e,?\s*(?:but|however)\b", None),
