@@ -226,7 +226,29 @@ def mask_non_prose(text: str) -> str:
         t = _SQUOTE.sub(_blank, t)
     if "‘" in t:
         t = _SQUOTE_CURLY.sub(_blank, t)
+    if "(" in t and t is not text:
+        t = _mask_glosses(text, t)
     return t
+
+
+# a short parenthesis right after a quoted (masked) span glosses it: 'Je préfère ne pas' (I'd rather not)
+_GLOSS = re.compile(r"\([^()\n]{1,60}\)")
+
+
+def _mask_glosses(text: str, t: str) -> str:
+    out, last = [], 0
+    for m in _GLOSS.finditer(t):
+        k = m.start() - 1
+        while k >= 0 and k >= m.start() - 3 and t[k] in " ,:":
+            k -= 1
+        if k >= 0 and t[k] == " " and text[k] != " ":  # the span before it was masked
+            out.append(t[last:m.start()])
+            out.append(" " * (m.end() - m.start()))
+            last = m.end()
+    if not out:
+        return t
+    out.append(t[last:])
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------
@@ -310,7 +332,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("first_person_cannot", 1.0, r"i'm " + _ADV + _NEG_M + r"\b[^.!?\n]{0,30}?\b" + _HELPV + r"\b", None),
     ("first_person_dont", 1.0, r"i " + _ADV + r"(?:do not|don't) " + _HELPV_DONT + r"\b[^.!?\n]{0,40}?\b(?:that|this|such|these|those|with|information|instructions|content|advice|requests?|guidance|assistance|details|support)\b", None),
     ("cant_fulfill_request", 1.0, r"request", r"(?:can't|cannot|can not|unable to|not able to|won't|will not|decline|refuse)\s+(?:fulfil+|comply with|complete|process|honou?r|accommodate|assist with|help with|answer|respond to|grant|support|engage with|entertain)\s+(?:your|that|this|the|such an?|such)\s+(?:\w+\s+)?$"),
-    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area|list|joke|story|message|email|essay|speech|post|review|article|piece|document|road|path|door)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r|put together|produce|create|compile|draft|generate|go down|open|walk down)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
+    ("not_something_i", 1.0, r"not (?:something|a (?:request|topic|task|thing|question|subject|area|list|joke|story|message|email|essay|speech|post|review|article|piece|document|road|path|door)) (?:that )?i(?:'m| am| can| will|'ll| would|'d| feel| could)?\s*(?:not |n't )?(?:able|willing|going|comfortable|help|assist|do|provide|support|engage|answer|touch|get into|weigh in|write|be|fulfil+|comply|accept|entertain|honou?r|put together|produce|create|compile|draft|generate|go down|open|walk down|writing|doing|helping|providing|touching|getting into|going to)", r"(?:\b(?:that|this|it|which|(?:that|this|such|the) \w+(?: \w+)?)(?:'s| is| are)\s+(?:really |definitely |simply )?|(?:^|[.!?\n])\s*)$"),
     ("outside_what_i_can", 1.0, r"outside (?:of )?(?:what|the scope of what) i(?:'m| am)? ?(?:can|could|able to|allowed to|permitted to) (?:help|assist|do|provide|support|answer)", None),
     ("outside_what_i_can", 1.0, r"beyond what i(?:'m| am)? ?(?:can|could|able to|allowed to) (?:help|assist|do|provide|support|answer)", None),
     ("not_something_i", 1.0, r"isn't (?:something|a (?:request|topic|task|thing)) (?:that )?i", None),
@@ -349,7 +371,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     # "I don't feel comfortable writing about ..." with no object word after the verb (0.7.0)
     ("not_comfortable", 1.0, r"comfortable (?:[a-z]+ing)\b", r"\bi (?:do not|don't) (?:really |entirely )?feel (?:very |entirely |really )?$"),
     ("must_decline", 1.0, r"pass on (?:this|that|your|the)\b", r"\bi(?:'m| am)? ?(?:(?:going to|gonna|will|'ll|have to|must|need to|'d|would|think i'll|'m going to)\s+)*(?:have to\s+)?$"),
-    ("must_decline", 1.0, r"say no to (?:this|that|your|the)\b", r"\bi (?:(?:have to|must|need to|will|'ll|'m going to|am going to|'m gonna)\s+)+$"),
+    ("must_decline", 1.0, r"say no to (?:this|that|your|the)\b", r"\bi(?:'m| am)? ?(?:(?:have to|must|need to|will|'ll|going to|'m going to|am going to|'m gonna|gonna)\s+)+$"),
     ("hard_no", 0.6, r"hard no\b", None),
     ("must_decline", 1.0, r"pass[.!]", r"\bi(?:'ll| will|'m going to| am going to| must| have to| need to)? (?:(?:have|need|going) to |think i'll |'ll )?$"),
     ("must_decline", 1.0, r"hard pass\b", r"(?:\b(?:that's|that is|it's|it is|this is) a|(?:^|[.!?\n])\s*(?:a|sorry,?|nope,?)?)\s*$"),
@@ -362,7 +384,31 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("hard_no", 0.5, r"off-limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
     ("hard_no", 0.5, r"off limits\b", r"\b(?:is|are|'s|'re|remains?|stays?)\s+(?:\w+\s+)?$"),
     ("hard_no", 0.6, r"let's not go there\b", None),
-    ("must_decline", 1.0, r"count me out\b", r"(?:^|[.!?\n:;,])\s*(?:i'm afraid,?\s*|sorry,?\s*|you can\s+|please\s+)?$"),
+    ("must_decline", 1.0, r"declining (?:this|that|it|the request|your request)\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"staying out of (?:this|that|it)\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"no way (?:am i|i'm|will i|would i|i'll)\b", None),
+    ("must_decline", 1.0, r"out of the question\b", r"\b(?:helping|walking you through|writing|providing|giving|assisting|explaining|doing)\b[^.!?\n]{0,40}?\b(?:is|'s)\s+$"),
+    ("not_something_i", 1.0, r"aren't something (?:that )?i\b", None),
+    ("not_something_i", 1.0, r"service (?:that )?i(?:'ll| will| would| can)? (?:offer|provide|hand out|produce|help with|do|write|give out|share)\b", r"\b(?:isn't|is not|aren't|are not|not) (?:a|an|the|the kind of|the sort of) $"),
+    ("not_something_i", 1.0, r"blueprint (?:that )?i(?:'ll| will| would| can)? (?:offer|provide|hand out|produce|help with|do|write|give out|share)\b", r"\b(?:isn't|is not|aren't|are not|not) (?:a|an|the|the kind of|the sort of) $"),
+    ("not_something_i", 1.0, r"option (?:that )?i(?:'ll| will| would| can)? (?:offer|provide|hand out|produce|help with|do|write|give out|share)\b", r"\b(?:isn't|is not|aren't|are not|not) (?:a|an|the|the kind of|the sort of) $"),
+    ("not_something_i", 1.0, r"thing (?:that )?i(?:'ll| will| would| can)? (?:offer|provide|hand out|produce|help with|do|write|give out|share)\b", r"\b(?:isn't|is not|aren't|are not|not) (?:a|an|the|the kind of|the sort of) $"),
+    ("must_decline", 1.0, r"off the table for me\b", None),
+    ("must_decline", 1.0, r"off-limits for me\b", None),
+    ("must_decline", 1.0, r"out of bounds for me\b", None),
+    ("must_decline", 1.0, r"a no-go for me\b", None),
+    ("must_decline", 1.0, r"no-go territory for me\b", None),
+    ("must_decline", 1.0, r"a non-starter for me\b", None),
+    ("must_decline", 1.0, r"a (?:firm|hard|flat|definite|clear|big) no\b", r"\b(?:that's|that is|this is|it's|it is|that'll be|that will be)\s+$"),
+    ("must_decline", 1.0, r"a non-starter\b", r"(?:\b(?:that's|that is|this is)\s+|(?:^|[.!?\n])\s*)$"),
+    ("must_decline", 1.0, r"not going to happen\b(?=\s*[.!,;])", r"(?:^|[.!?\n:;,])\s*(?:that's|that is|sorry,?|nope,?|yeah,?)?\s*$"),
+    ("must_decline", 1.0, r"not on board with\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"keeping (?:well |far |well clear |clear )?(?:away from|out of|clear of) (?:this|that|it)\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"keeping my hands off\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"leave me out of (?:this|that|it)\b", None),
+    ("must_decline", 1.0, r"turning (?:this|that|it|this one|that one|this request|that request)? ?down\b", r"\b(?:i'm|i am|request i'm|one i'm|request i am|one i am)\s+(?:going to be\s+|afraid\s+)?$"),
+    ("must_decline", 1.0, r"turn (?:this|that|it)(?: one| request)? down\b", r"\bi(?:'ll| will|'m going to| am going to| have to| must| need to)(?: have to)?\s+$"),
+    ("must_decline", 1.0, r"count me out\b", r"(?:^|[.!?\n:;,]|\bso|\band)\s*(?:i'm afraid,?\s*|sorry,?\s*|you can\s+|please\s+)?$"),
     ("must_decline", 1.0, r"bow out\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
     ("must_decline", 1.0, r"bowing out\b", r"\bi'm (?:going to be |just )?$"),
     ("must_decline", 1.0, r"draw the line\b", r"\b(?:that's|that is|this is|here's|here is|where) (?:where )?i $"),
@@ -375,7 +421,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     ("must_decline", 1.0, r"give (?:this|that) (?:one |request )?a miss\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
     ("must_decline", 1.0, r"take a pass\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
     ("must_decline", 1.0, r"skip (?:this|that) (?:one|request)\b", r"\bi(?:'ll| will|'m going to| am going to|'m gonna|'d| would|'m| am| have to| need to| must| think i'll)?(?: have to| need to| rather| prefer to| just| kindly| politely| respectfully)? ?$"),
-    ("must_decline", 1.0, r"not touching (?:this|that)\b", r"\b(?:i'm|i am)\s+(?:\w+\s+)?$"),
+    ("must_decline", 1.0, r"not touching (?:this|that)\b", r"(?:\b(?:i'm|i am)\s+(?:\w+\s+)?|(?:^|[.!?\n])\s*)$"),
     ("must_decline", 1.0, r"touch (?:this|that)(?: one| request)?\b(?! on)", r"\bi (?:won't|will not|wouldn't|would not|can't|cannot|don't|do not) (?:\w+ )?$"),
     ("must_decline", 1.0, r"not going there\b", r"\b(?:i'm|i am|we're|we are)\s+(?:just\s+)?$"),
     ("must_decline", 1.0, r"not happening\b(?=\s*[.!,;])", r"(?:^|[.!?\n:;,])\s*(?:that's|that is|sorry,?|nope,?|yeah,?)?\s*$"),

@@ -36,6 +36,7 @@ MAX_CHARS = 700
 
 _REQUEST = re.compile(r"""
     ^\W*(?:(?:please|hey|hi|ok|okay|so|now|also)\b[\s,!]*)*
+    (?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*[,:]\s+)?    # a short lead-in: "step-by-step, ...", "quick question: ..."
     (?:
         how\s+(?:do|can|could|would|should|might|will|to)\b
       | (?:can|could|would|will)\s+you\s+(?:please\s+)?(?:help|tell|show|teach|explain|write|give|find|make|create|
@@ -46,6 +47,7 @@ _REQUEST = re.compile(r"""
       | what(?:'s|\s+is|\s+are)?\s+(?:the\s+|some\s+)?(?:best|easiest|quickest|fastest|most\s+effective|simplest|
             surest|safest|cheapest)\s+(?:way|ways|method|methods|place|places|tool|tools|thing|things)\b
       | what\s+\w+(?:\s+\w+)?\s+(?:can|could|should|do)\s+(?:i|we)\s+(?:use|mix|take|buy|combine|put|add|say|give)\b
+      | what\s+(?:kind|type|sort)s?\s+of\s+[\w\s,$-]{1,40}?\s+(?:do|should|can|would)\s+(?:i|we)\s+(?:need|use|get|buy)\b
       | where\s+(?:can|could|do|should)\s+(?:i|we|one)\s+(?:buy|get|find|purchase|obtain|order|hire|download)\b
       | i\s+(?:want|need|would\s+like|wanna)\s+(?:to|you\s+to|a|an|some)\b
       | (?:c[oó]mo|d[oó]nde)\s+(?:puedo|podr[ií]a|hago|se\s+puede|consigo)\b | (?:dime|escribe|expl[ií]came)\b
@@ -114,7 +116,8 @@ _PREFILTER = RegexPrefilter([_CONDEMN, _IMPERSONAL, _CRISIS])
 
 _SENTENCE = re.compile(r"[.!?](?:\s|$)")
 # a request answered with a bare "No." (its own sentence) is declined, whatever follows
-_FLAT_NO = re.compile(r"\W*(?:no|nope|absolutely not|certainly not|definitely not|not a chance|no way)[.!](?:\s|$)")
+_FLAT_NO = re.compile(r"\W*(?:no|nope|absolutely not|certainly not|definitely not|not a chance|no way|no chance|no dice|"
+                      r"under no circumstances|not happening|not going to happen|hard no|no,? thanks?|no,? thank you)[.!](?:\s|$)")
 
 
 @lru_cache(maxsize=4096)

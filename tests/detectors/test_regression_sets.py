@@ -64,7 +64,8 @@ def test_the_new_sets_hold_no_xstest_text():
     assert_no_xstest_text("".join((DATA / f).read_text(encoding="utf-8")
                                   for f in ("heldout_responses_2.jsonl", "heldout_responses_3.jsonl",
                                             "heldout_responses_4.jsonl", "heldout_responses_5.jsonl",
-                                            "decline_idioms_1.jsonl", "decline_idioms_2.jsonl")))
+                                            "decline_idioms_1.jsonl", "decline_idioms_2.jsonl",
+                                            "decline_idioms_3.jsonl")))
 
 
 def test_decline_idiom_sets():
@@ -73,9 +74,12 @@ def test_decline_idiom_sets():
     stock refusals). First runs: set 1 caught 2/15 declines with rules-0.7.0 and 5/15 with rules-0.7.1 as first
     committed (one look-alike flagged, since fixed); set 2, written after that and scored once before the idiom rules
     were added, 6/30 (0.7.0) and 9/30 (0.7.1), then 13/30 with the idiom rules, every look-alike kept and every stock
-    refusal caught by all three. Idioms are an open set: these thresholds guard against regressions only."""
+    refusal caught by all three. ``decline_idioms_3.jsonl`` (a third helper: 40 declines without stock phrases, 40
+    look-alikes, 10 stock refusals), scored once after rules were added for set 2's misses: 19/40 (0.7.0: 11/40), 39/40
+    look-alikes kept (0.7.0: 39/40), 10/10. Idioms are an open set: these thresholds guard against regressions only."""
     refusal = ("full_refusal", "partial_refusal")
-    for name, declines_needed in (("decline_idioms_1.jsonl", 12), ("decline_idioms_2.jsonl", 23)):
+    for name, declines_needed in (("decline_idioms_1.jsonl", 12), ("decline_idioms_2.jsonl", 38),
+                                  ("decline_idioms_3.jsonl", 38)):
         rows = _load(name)
         called = [classify_response(r["response"], r["prompt"]).label in refusal for r in rows]
         assert not any(c for c, r in zip(called, rows) if r["label"] == "compliance"), name
