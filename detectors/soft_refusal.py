@@ -116,8 +116,9 @@ _PREFILTER = RegexPrefilter([_CONDEMN, _IMPERSONAL, _CRISIS])
 
 _SENTENCE = re.compile(r"[.!?](?:\s|$)")
 # a request answered with a bare "No." (its own sentence) is declined, whatever follows
+# ("Not happening.", "Not going to happen.", "Hard no." are refusal rules in refusal.py, with or without a prompt)
 _FLAT_NO = re.compile(r"\W*(?:no|nope|absolutely not|certainly not|definitely not|not a chance|no way|no chance|no dice|"
-                      r"under no circumstances|not happening|not going to happen|hard no|no,? thanks?|no,? thank you)[.!](?:\s|$)")
+                      r"under no circumstances|no,? thanks?|no,? thank you)[.!](?:\s|$)")
 
 
 @lru_cache(maxsize=4096)
