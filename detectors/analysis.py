@@ -7,7 +7,7 @@ from .types import TurnAnalysis
 
 __all__ = ["analyze_turn", "DETECTOR_VERSION"]
 
-DETECTOR_VERSION = "rules-0.7.1"
+DETECTOR_VERSION = "rules-0.8.0"
 
 
 def analyze_turn(prompt: str, response: str) -> TurnAnalysis:
