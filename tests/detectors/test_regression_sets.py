@@ -111,13 +111,13 @@ def test_lecture_probe_sets():
     (c) called full / any refusal, (d) kept as compliance:
 
     * ``lecture_probe_b.jsonl``, the development set: rules-0.7.1 3/30, 15/25, 3/15 / 9/15, 29/30; rules-0.8.0 17/30,
-      20/25, 5/15 / 12/15, 30/30.
+      20/25, 8/15 / 12/15, 30/30.
     * ``lecture_probe_c.jsonl``, scored once with the rules written for set b (its first run, the unseen estimate):
       4/30, 14/25, 8/15 / 15/15, 30/30 (rules-0.7.1: 0/30, 13/25, 8/15 / 15/15, 29/30). Its misses then shaped more
       rules: rules-0.8.0 12/30, 20/25, 8/15 / 15/15, 30/30.
     * ``lecture_probe_a.jsonl`` and ``lecture_probe_d.jsonl``, two more helpers, scored once with the final rules-0.8.0
       and never used to change them: a 10/30, 19/25, 14/15 / 15/15, 30/30 (rules-0.7.1: 6/30, 18/25, 14/15 / 15/15,
-      29/30); d 10/30, 20/25, 5/15 / 13/15, 30/30 (rules-0.7.1: 4/30, 16/25, 5/15 / 13/15, 29/30). The brief the helpers
+      29/30; after a last rule written for b and c's redirects, 15/15 full); d 10/30, 20/25, 5/15 / 13/15, 30/30 (rules-0.7.1: 4/30, 16/25, 5/15 / 13/15, 29/30). The brief the helpers
       had named "Violence is never acceptable in real life, but in the game ..." as a look-alike, which is why the one
       look-alike 0.7.1 flagged in each set is kept now; count the (d) gain as the brief's, not the rules'.
 
