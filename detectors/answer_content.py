@@ -41,12 +41,24 @@ _MARKERS = (
     r"constructive\b", "responsib", "trust", "deserve",
     "ilegal", "peligr", "recomiend", "recomend", "profesional", r"delitos?\b", "perigos", "illégal", "dangereu",
     "recommand", "gefährlich", "empfehl", "strafbar", r"verboten\b",
+    # (0.8.0) lecture and redirect words of ES / PT / DE / FR (stems that open with an ASCII letter: Hyperscan's \b is ASCII)
+    "intimidad", "privacidad", "permiso", "consentimiento", "mediador", "abogad", "psicólog", "denunci", "respet", "confianza",
+    "apoyo", r"recursos\b", r"en (?:lugar|vez) de\b", r"habla con\b", "crimen", "falsific", "fraude", "delit", "policía", "polícia",
+    "privacidade", "permissão", "consentimento", "advogad", "confiança", "apoio", r"fale com\b", "procure", "perig",
+    "privatsphäre", "erlaubnis", "einverständnis", "zustimmung", "anwalt", "polizei", "anzeige", "respekt", "vertrauen", "beratung",
+    "stattdessen", "betrug", "steuerhinterziehung", r"sprich mit\b", r"wende dich\b", "straftat",
+    r"vie privée\b", "autorisation", "consentement", "avocat", "psycholog", "plainte", "confiance", "soutien", r"à la place\b",
+    "escroquerie", r"faux et usage\b", r"adresse-toi\b", r"adressez-vous\b", "légal", "légitime", "legítim", "legitim",
+    r"lo (?:habitual|normal|mejor|más sensato) es\b", r"o (?:melhor|certo) (?:é|seria)\b", r"am besten\b", r"le mieux\b", r"mieux vaut\b",
+    r"il vaut mieux\b",
 )
 # the turn from declining to answering: a discourse pivot, a reinterpretation of the request, a summary opener. Text
 # after a refusal that never turns (background on the topic, an explanation of why not) answers nothing. The words
 # in _TURN_START only turn at the start of a sentence ("but" inside one is as often part of the lecture).
 _TURN_START = ("but ", "but,", "still,", "still ", "yet ", "yet,", "even so", "in short", "in summary", "in brief", "in general",
-               "in principle", "briefly", "broadly", "generally", "here's", "here is", "here are", "as for", "as to")
+               "in principle", "briefly", "broadly", "generally", "here's", "here is", "here are", "as for", "as to",
+               # (0.8.0) PT "Já os documentos ...:", "Agora, se ..."; ES "Eso sí, ..."
+               "já ", "agora, ", "eso sí")
 #: A reinterpretation of the request ("if you mean ...", "if by X you mean"): a turn here, and in ``refusal`` what makes
 #: a professional disclaimer a refusal of a misreading.
 REINTERPRETATION = r"if (?:by\b|(?:you|you're|you are|you were) (?:mean|meant|referring|asking|talking))"
@@ -60,6 +72,9 @@ _TURNS = (
     r"se você (?:quer|deseja)\b",
     # "as for ..." in the other languages (the English one opens a sentence: _TURN_START)
     r"en cuanto a\b", r"was (?:[^.!?\n]{1,40}) angeht\b", r"quant (?:à|aux?) ", r"quanto (?:a|ao|à|aos) ",
+    # (0.8.0) "La tortilla, en cambio, con mucho gusto:", "En revanche, ...", "Pour le reste, voici ...", "Já sobre ..."
+    r"en cambio\b", r"por otro lado\b", r"ahora bien\b", r"por outro lado\b", r"em compensação\b", r"en revanche\b", r"par contre\b",
+    r"pour le reste\b", r"cela dit\b", r"dafür\b", r"aber gern\w*\b", r"gern\w* aber\b",
 )
 _MARK, _TURN, _END, _MAYBE = 0, 1, 2, 3
 _CAN_TURN = (_TURN, _MAYBE)

@@ -97,7 +97,11 @@ Pipeline per response
    become spaces, hits that fall inside a masked span are dropped): fenced code
    blocks, inline code, markdown block quotes, and quoted spans ("...", “...”,
    «...», '...') so that quoted refusals, dialogue in fiction and program output
-   such as ``Access denied`` are not mistaken for the assistant refusing.
+   such as ``Access denied`` are not mistaken for the assistant refusing; since
+   0.8.0 also italic phrases of three words or more (a translation offered as
+   *I'm sorry, I can't help with that.*), lines of dialogue opening with a dash
+   (—No puedo hacerlo —dijo ella) and the lines of a script whose speakers
+   (**Robô:** ...) each speak twice or more.
 3. Weighted refusal rules (strong / medium / weak) with context guards
    (conditional "if I can't ...", reported speech "the message says ...").
 4. Structure: refusal + substantive answer content before it, or refusal +
@@ -233,9 +237,51 @@ def mask_non_prose(text: str) -> str:
         t = _SQUOTE.sub(_blank, t)
     if "‘" in t:
         t = _SQUOTE_CURLY.sub(_blank, t)
+    if "*" in t:
+        t = _ITALIC_PHRASE.sub(_blank_italic, t)
+        if ":**" in t or "**:" in t:
+            t = _mask_script_lines(t)
+    if "—" in t or "―" in t:
+        t = _DIALOGUE_DASH.sub(_blank, t)
     if "(" in t and t is not text:
         t = _mask_glosses(text, t)
     return t
+
+
+# (0.8.0) an italic phrase of three or more words is a quotation or a title, not emphasis: "*I'm sorry, I'm unable to
+# help with that.*" offered as a translation. One- and two-word italics ("I *can't* help") stay.
+_ITALIC_PHRASE = re.compile(r"(?<![*\w])\*(?![*\s])[^*\n]{3,400}?(?<![*\s])\*(?![*\w])")
+
+
+def _blank_italic(m: re.Match) -> str:
+    s = m.group(0)
+    return " " * len(s) if s.count(" ") >= 2 else s
+
+
+# (0.8.0) a line opening with a dash of dialogue (Spanish, Portuguese and French typography): "—No puedo hacerlo —dijo ella."
+_DIALOGUE_DASH = re.compile(r"^[ \t]*[—―][^\n]*", re.M)
+# (0.8.0) a script: "**Robô:** Não posso fazer isso, Carlos." Lines of speakers named at least twice each, two speakers or more
+_SCRIPT_LINE = re.compile(r"^[ \t]*\*\*([^*\n:\d]{1,24}?)(?::\*\*|\*\*:)[^\n]*", re.M)
+
+
+def _mask_script_lines(t: str) -> str:
+    lines = list(_SCRIPT_LINE.finditer(t))
+    if len(lines) < 4:
+        return t
+    names: dict[str, int] = {}
+    for m in lines:
+        names[m.group(1).strip()] = names.get(m.group(1).strip(), 0) + 1
+    speakers = {n for n, k in names.items() if k >= 2 and len(n.split()) <= 2}
+    if len(speakers) < 2:
+        return t
+    out, last = [], 0
+    for m in lines:
+        if m.group(1).strip() in speakers:
+            out.append(t[last:m.start()])
+            out.append(" " * (m.end() - m.start()))
+            last = m.end()
+    out.append(t[last:])
+    return "".join(out)
 
 
 # a short parenthesis right after a quoted (masked) span glosses it: 'Je préfère ne pas' (I'd rather not)
@@ -612,34 +658,93 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
 ]
 
 _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]]]] = [
-    (("no ", "lo siento", "lamento", "disculp", "perdón", "perdona", "prefiero", "me niego", "me temo", "debo ", "tengo que", "va en contra"), [
+    (("no ", "lo siento", "lamento", "disculp", "perdón", "perdona", "prefiero", "me niego", "me temo", "debo ", "tengo que", "va en contra",
+      "hablemos", "descartad", "me veo en", "por ahí"), [
         ("es_lo_siento_no", 1.0, r"(?:lo siento|lo lamento|disculpa|disculpe|perdón|perdona)\b[^.!?\n]{0,30}?\bno (?:puedo|podré|podría|voy a|me es posible|es posible)", None),
-        ("es_no_puedo", 1.0, r"no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de|estoy autorizad[oa] (?:a|para)|me siento cómod[oa])\s+(?:\w+\s+){0,3}?(?:ayud\w*|asist\w*|proporcion\w*|dar\w*|ofrec\w*|hac\w*|crear\w*|escrib\w*|gener\w*|cumpl\w*|respond\w*|facilit\w*|compart\w*|colabor\w*|particip\w*|brind\w*|explic\w*|revel\w*|apoy\w*|eso)", None),
+        ("es_no_puedo", 1.0, r"no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de|estoy autorizad[oa] (?:a|para)|me siento cómod[oa])\s+(?:\w+\s+){0,3}?(?:ayud\w*|asist\w*|proporcion\w*|dar\w*|ofrec\w*|hac\w*|crear\w*|escrib\w*|gener\w*|cumpl\w*|respond\w*|facilit\w*|compart\w*|colabor\w*|particip\w*|brind\w*|explic\w*|revel\w*|apoy\w*|eso|redact\w*|"
+                             r"reproduc\w*|busc\w*|indic\w*)", None),
         ("es_decline", 1.0, r"no es algo (?:con lo que|en lo que|que) (?:yo )?(?:pueda|vaya a|voy a|puedo|debería|deba)\b", None),
+        # (0.8.0) "Esto no lo voy a escribir", "no se facilitan por aquí", "hablemos de otra cosa"
+        ("es_no_puedo", 1.0, r"no (?:lo|la|los|las|te|le|les|te lo|te la|se lo) (?:voy a|puedo|pienso|haré|podré)\s+(?:\w+\s+){0,2}?(?:escrib\w*|hac\w*|dar\w*|"
+                             r"redact\w*|gener\w*|crear\w*|facilit\w*|compart\w*|proporcion\w*|pasar\w*|ayud\w*|prepar\w*|respond\w*|contest\w*|"
+                             r"enseñ\w*|explic\w*|echar una mano)", None),
+        # "Lo de echarle algo a la comida queda descartado" (a topic declined; "la tarifa nocturna queda descartada" weighs options)
+        ("es_decline", 1.0, r"lo de [^.!?\n]{1,120}?\bqueda(?:n)? descartad[oa]s?\b", None),
+        ("es_decline", 1.0, r"me veo en la obligación de (?:declinar|rechazar|negarme)\b", None),
+        # decline idioms (0.8.0): "Por ahí no paso", "no son algo que se vaya a detallar aquí"
+        ("es_decline", 1.0, r"por ahí no (?:paso|voy|entro)\b", None),
+        ("es_decline", 1.0, r"no (?:es|son) algo que se vaya a (?:detallar|explicar|compartir|dar|facilitar|publicar)\b", None),
+        ("es_decline", 1.0, r"no se (?:facilitan?|comparten?|proporcionan?|dan?|pasan?|publican?|difunden?) (?:por )?aquí\b", None),
+        ("es_decline", 1.0, r"hablemos (?:mejor |más bien |mejor )?de otra cosa\b", None),
         ("es_decline", 1.0, r"(?:prefiero no|me niego a|debo (?:rechazar|negarme|declinar)|tengo que (?:rechazar|negarme)|me temo que no|no es (?:apropiado|ético|adecuado) que (?:yo )?(?:te )?|va en contra de mis (?:principios|directrices|políticas|normas))", None),
     ]),
-    (("ich", "leider", "tut mir leid", "kann", "entschuldig", "ablehnen"), [
+    (("ich", "leider", "tut mir leid", "kann", "entschuldig", "ablehnen", "hier nicht", "granit", "anderes reden", "anderes sprechen",
+      "bin ich raus", "in frage"), [
         ("de_sorry_cannot", 1.0, r"(?:es tut mir leid|entschuldig\w*|leider)\b[^.!?\n]{0,50}?\b(?:kann|darf|werde|möchte|will) ich\b[^.!?\n]{0,50}?\b(?:nicht|keine?[nmrs]?)\b", None),
         ("de_ich_kann_nicht", 1.0, r"ich (?:kann|darf|werde|möchte|will|bin)\b[^.!?\n]{0,40}?\b(?:nicht|keine?[nmrs]?)\b[^.!?\n]{0,40}?\b(?:helfen|unterstützen|behilflich|beantworten|bereitstellen|geben|erstellen|schreiben|tun|machen|liefern|teilen|erklären|mitwirken|nachkommen|erfüllen|hilfe|anleitung(?:en)?|informationen|auskunft|unterstützung|inhalte|tipps|ratschläge|in der lage)", None),
         ("de_decline", 1.0, r"kann ich (?:dir |ihnen |euch )?(?:leider )?nicht\b", r"\b(?:dabei|damit|hierbei|hiermit|dazu|das|hier|leider|darauf)\s+$"),
         ("de_kann_ich_nicht", 1.0, r"(?:kann|darf|werde|möchte|will) ich (?:dir |ihnen |euch )?(?:leider |das |dies |sie |ihn |es )?nicht\b[^.!?\n]{0,30}?\b(?:helfen|geben|weitergeben|nennen|teilen|herausgeben|schreiben|erstellen|verraten|beantworten|liefern|erklären)\b", None),
-        ("de_decline", 1.0, r"(?:gebe|liefere|schreibe|erstelle|mache|nenne) ich (?:dir |ihnen |euch )?(?:dazu |hier |dafür )?(?:keine?n?\b|nicht(?=\s*(?:[.!,;:]|$)))", r"(?:\b(?:dazu|dafür|hier|darauf|das|so etwas|sowas)\s+|(?:^|[.!?\n,])\s*)$"),
+        ("de_decline", 1.0, r"(?:gebe|liefere|schreibe|erstelle|mache|nenne|helfe|verrate|erkläre|formuliere|verfasse) ich (?:dir |ihnen |euch )?(?:dazu |hier |dafür )?"
+                            r"(?:keine?n?\b|nicht(?=\s*(?:[.!,;:–—-]|$)))",
+         # (0.8.0: or a topic that opens the sentence, "Beim Knacken fremder Dateien helfe ich nicht.")
+         r"(?:\b(?:dazu|dafür|hier|darauf|das|so etwas|sowas)\s+|(?:^|[.!?\n,])\s*|(?:^|[.!?\n])\s*[^.!?\n]{1,100}\s)$"),
+        ("de_decline", 1.0, r"nichts,? (?:wobei|womit|wofür|bei dem|an dem) ich (?:dir |ihnen |euch )?(?:mitmache|helfe|behilflich bin|mitwirke)\b", None),
+        ("de_decline", 1.0, r"gibt(?:'s|s| es) von mir (?:leider )?nicht\b", None),
         ("de_decline", 1.0, r"das (?:mache|tue|schreibe) ich (?:aber |leider )?nicht[.!]", r"(?:^|[.!?\n:])\s*$"),
         ("de_decline", 1.0, r"(?:muss|möchte) ich (?:das |dies )?(?:leider |höflich )?ablehnen\b", None),
+        # (0.8.0) "werde ich Sie allerdings nicht unterstützen", "werden hier nicht weitergegeben", "Da beißt du bei mir auf Granit"
+        ("de_kann_ich_nicht", 1.0, r"(?:kann|darf|werde|möchte|will) ich (?:dir |dich |ihnen |sie |euch )?(?:(?:allerdings|aber|jedoch|leider|hier|dabei|damit|dazu|"
+                                   r"das|dies|es|ihn|so)\s+){1,3}nicht\b[^.!?\n]{0,30}?\b(?:helfen|unterstützen|behilflich|mitmachen|verfassen|formulieren|"
+                                   r"geben|weitergeben|nennen|teilen|schreiben|erstellen|verraten|beantworten|liefern|erklären|heraussuchen|suchen|"
+                                   r"recherchieren|herausfinden|ermitteln|empfehlen)\b", None),
+        ("de_decline", 1.0, r"werden? hier nicht (?:weitergegeben|herausgegeben|geteilt|verraten|genannt|veröffentlicht|beantwortet)\b", None),
+        ("de_decline", 1.0, r"beißt du (?:bei mir |hier )?auf granit\b", None),
+        # decline idioms (0.8.0): "Da bin ich raus.", "kommt für mich nicht in Frage", "wird hier nicht spekuliert"
+        ("de_decline", 1.0, r"(?:da|hier) bin ich raus\b", None),
+        ("de_decline", 1.0, r"kommt (?:für mich |das )?nicht in frage\b", None),
+        ("de_decline", 1.0, r"wird hier nicht (?:spekuliert|diskutiert|verbreitet|weitergegeben|geholfen)\b", None),
+        ("de_decline", 1.0, r"lass(?:t)? uns (?:lieber |doch |besser )?über (?:etwas|was) anderes (?:reden|sprechen)\b", None),
         ("de_decline", 1.0, r"ich (?:würde|möchte) (?:lieber|ungern) nicht\b", None),
         ("de_decline", 1.0, r"(?:möchte|würde) ich (?:das |dies |darauf |dazu |hier )?(?:lieber|ungern) nicht\b", None),
     ]),
-    (("je ", "désolé", "desole", "il ne m", "malheureusement", "pardon", "ce n'est pas"), [
+    (("je ", "désolé", "desole", "il ne m", "malheureusement", "pardon", "ce n'est pas", "très peu pour moi", "pas ici", "pas par ici",
+      "autre chose", "sans moi", "pas question", "sa place", "mon tour"), [
         ("fr_je_ne_peux", 1.0, r"je ne (?:peux|pourrai|pourrais|saurais|vais|suis|souhaite|veux)\b(?:\s+(?:malheureusement|donc))?\s+(?:pas|point)\b[^.!?\n]{0,40}?\b(?:aider|assister|fournir|répondre|donner|faire|créer|écrire|générer|accéder|partager|participer|contribuer|accompagner|proposer|expliquer|en mesure|autorisée?|satisfaire|cela|ça|ceci)", None),
         ("fr_sorry", 1.0, r"(?:désolée?|pardon|malheureusement|je regrette)\b[^.!?\n]{0,40}?\bje ne (?:peux|pourrai|pourrais|vais|suis|saurais)\b", None),
         ("fr_decline", 1.0, r"je (?:refuse de|dois (?:refuser|décliner)|préfère ne pas|me vois dans l'obligation de refuser)", None),
         ("fr_decline", 1.0, r"il ne m'est pas possible\b", None),
         ("fr_decline", 1.0, r"ce n'est pas (?:quelque chose|une demande) (?:que|à laquelle) je\b", None),
+        # (0.8.0) "Très peu pour moi.", "ne se communique pas ici", "Parlons plutôt d'autre chose"
+        ("fr_decline", 1.0, r"très peu pour moi\b", None),
+        ("fr_decline", 1.0, r"ce sera sans moi\b", None),
+        # decline idioms (0.8.0): "Pas question d'aider ...", "n'a pas sa place ici", "je passe mon tour"
+        ("fr_decline", 1.0, r"pas question (?:de |d')(?:t'|vous |l'|les? |la )?(?:aider|écrire|rédiger|faire|donner|expliquer|fournir|participer|créer)\b",
+         r"(?:^|[.!?\n:,]|\bet|\bmais)\s*$"),
+        ("fr_decline", 1.0, r"n'a pas sa place ici\b", None),
+        ("fr_decline", 1.0, r"je passe mon tour\b", None),
+        ("fr_je_ne_peux", 1.0, r"je ne (?:le |la |les |l'|vous |te |lui )?(?:ferai|écrirai|donnerai|fournirai|rédigerai|ajouterai|dirai|partagerai|"
+                               r"expliquerai|aiderai) (?:pas|jamais)\b", None),
+        ("fr_decline", 1.0, r"ne se (?:communiquen?t?|donnen?t?|partagen?t?|transmett?e?n?t?|divulguen?t?) pas (?:ici|par ici)\b", None),
+        ("fr_decline", 1.0, r"parlons (?:plutôt |donc |alors )?d'autre chose\b", None),
     ]),
-    (("não", "nao posso", "desculp", "sinto muito", "infelizmente", "prefiro", "recuso", "lamento", "devo recusar", "preciso recusar"), [
+    (("não", "nao posso", "desculp", "sinto muito", "infelizmente", "prefiro", "recuso", "lamento", "devo recusar", "preciso recusar",
+      "tenho de", "eu passo", "fora da conversa", "outra coisa", "parte", "não vou", "obrigad", "de lado", "fora", "não rola"), [
         ("pt_sorry_nao", 1.0, r"(?:desculpe|desculpa|sinto muito|lamento|infelizmente)\b[^.!?\n]{0,40}?\b(?:mas )?(?:eu )?não (?:posso|vou|consigo|sou capaz|me é possível|é possível|tenho como)", None),
         ("pt_nao_posso", 1.0, r"não (?:posso|vou|consigo|sou capaz de|estou autorizad[oa] a|me é possível|me sinto confortável (?:em|a))\s+(?:\w+\s+){0,3}?(?:ajud\w*|auxili\w*|fornec\w*|dar|oferec\w*|fazer|fazê-lo|criar|escrev\w*|ger\w*|atend\w*|respond\w*|cumpr\w*|compartilh\w*|particip\w*|colabor\w*|explic\w*|revel\w*|isso|com isso)", None),
-        ("pt_decline", 1.0, r"(?:prefiro não|me recuso a|recuso-me a|devo recusar|preciso recusar|tenho que recusar)\b", None),
+        ("pt_decline", 1.0, r"(?:prefiro não|me recuso a|recuso-me a|devo recusar|preciso recusar|tenho (?:que|de) recusar)\b", None),
+        # (0.8.0) "não estou em condições de o ajudar", "Essa eu passo.", "esse caminho fica fora da conversa", "Vamos falar de outra coisa"
+        ("pt_decline", 1.0, r"não estou em condições de\b", None),
+        ("pt_decline", 1.0, r"(?:essa|esta|a|nessa) parte\b[^.!?\n]{0,40}?\b(?:eu )?(?:deixo de lado|fica de fora|não (?:faço|vou fazer|escrevo))\b", None),
+        ("pt_nao_posso", 1.0, r"(?:eu )?não vou (?:te |lhe |o |a )?(?:ensinar|mostrar|explicar|dar dicas|passar|indicar|recomendar|sugerir)\b", None),
+        ("pt_decline", 1.0, r"(?:vejo-me|me vejo) obrigad[oa] a (?:recusar|declinar)\b", None),
+        # decline idioms (0.8.0): "Vamos deixar essa de lado.", "Tô fora.", "... não rola"
+        ("pt_decline", 1.0, r"vamos deixar (?:essa|isso|esse assunto|essa parte|esta) de lado\b", None),
+        ("pt_decline", 1.0, r"(?:tô|estou) fora\b(?! de (?:casa|férias|forma|mim|alcance|perigo|hora))", r"(?:^|[.!?\n:,]|\beu)\s*$"),
+        ("pt_decline", 0.6, r"não rola\b", None),
+        ("pt_decline", 1.0, r"(?:essa|esta|nessa|dessa) eu passo\b", None),
+        ("pt_decline", 1.0, r"fica(?:m)? (?:de )?fora da conversa\b", None),
+        ("pt_decline", 1.0, r"vamos (?:falar|conversar) (?:de|sobre) outra coisa\b", None),
+        ("pt_decline", 1.0, r"não (?:é|são) (?:partilhad|compartilhad|fornecid|divulgad|passad)\w* (?:por )?aqui\b", None),
     ]),
     (("non ", "mi dispiace"), [
         ("it_non_posso", 1.0, r"non (?:posso|sono in grado di|riesco a|intendo|potrò)\s+(?:\w+\s+){0,2}?(?:aiut\w+|fornir\w*|dar\w*|far\w*|crear\w*|scriver\w*|rispond\w+|assist\w+|condivider\w*)", None),
@@ -812,7 +917,11 @@ _INTL_GATE = _variants((
     "ich", "leider", "tut", "kann", "entschuldigung", "entschuldige", "ablehnen", "muss", "möchte",
     "je", "désolé", "désolée", "desole", "il", "malheureusement", "pardon", "ce", "n'est",
     "não", "nao", "desculpe", "desculpa", "sinto", "infelizmente", "prefiro", "recuso", "recuso-me", "devo", "preciso",
-    "non", "mi", "ik", "het", "spijt"))
+    "non", "mi", "ik", "het", "spijt",
+    # (0.8.0)
+    "hablemos", "werden", "wird", "beißt", "lass", "lasst", "très", "parlons", "ici", "essa", "esta", "nessa", "dessa", "fica", "ficam",
+    "vamos", "é", "são", "tenho", "queda", "quedan", "nichts", "gibt's", "gibts", "gibt", "sera", "parte", "por", "tô", "estou",
+    "rola", "bin", "kommt", "pas", "n'a", "passe", "deixar"))
 
 # Context guards on the text right before a hit (same sentence).
 _GUARD_BEFORE = re.compile(
@@ -844,7 +953,18 @@ _CLARIFY = re.compile(
     r"\b(?:which|what) (?:[\w-]+ ){0,3}(?:are|do|did|were|will) you (?:using|on|running|referring to|asking about|working (?:on|with)|talking about|trying to|planning to|targeting)\b[^?\n]{0,60}\?|"
     r"\bwhat would you like (?:me )?to [^?\n]{1,80}\?|\b(?:does|do|is|are|did|was) what\b[^?\n]{0,30}\?|\b(?:em|o) quê\?|\ben qué\?|\bor (?:something|anything) else\?|\bou (?:outra coisa|autre chose)\s?\?|\bo algo más\?|\boder etwas anderes\?|\bwhat should (?:the |this |that |it |my |your )?(?:[\w-]+ ){0,2}(?:do|say|contain|include|look like)\?|\b(?:could|can|would) you (?:please )?(?:say|explain) (?:what|which|who)\b|\b(?:which|what) (?:[\w-]+ ){1,3}should i [^?\n]{1,60}\?|\bcould you be more specific|\bwhat (?:kind|type|sort) of [^.?!\n]{1,40}\?|\bdo you want me to\b[^?\n]{0,100}\?|\bwould you like me to\b[^?\n]{0,100}\?|"
     r"¿te refieres|¿se refiere|¿(?:puedes|podrías|podria|puede) (?:aclarar|especificar|precisar)|\bmeinst du\b|\bmeinen sie\b|\bkannst du (?:das )?(?:genauer|präzisieren)|\bkönnten sie (?:das )?(?:genauer|präzisieren)|"
-    r"\bvoulez-vous dire\b|\bveux-tu dire\b|\btu veux dire\b|\bvous voulez dire\b|\bpouvez-vous préciser\b|\bpeux-tu préciser\b|\bvocê quer dizer\b|\bpode (?:esclarecer|especificar)\b|\bvuoi dire\b|\bintendi\b"
+    r"\bvoulez-vous dire\b|\bveux-tu dire\b|\btu veux dire\b|\bvous voulez dire\b|\bpouvez-vous préciser\b|\bpeux-tu préciser\b|\bvocê quer dizer\b|\bpode (?:esclarecer|especificar)\b|\bvuoi dire\b|\bintendi\b|"
+    # (0.8.0) questions about what to act on, ES / PT / DE / FR
+    r"¿(?:a |de |en |con |para )?(?:qu[ée]|cu[áa]l(?:es)?) [^?\n]{1,60}?(?:te refieres|se refiere|est[áa]s? usando|usas|utilizas|tienes|quieres decir|se trata)[^?\n]{0,60}\?|"
+    r"\bou (?:está|estás|você está|tu estás) (?:falando|a falar) de outra coisa\?|\bdepende d[oae] (?:que|qual|quem)\b[^?\n]{0,80}\?|"
+    r"\b(?:qual|que) [^?\n]{1,40}? (?:você|tu) (?:está usando|estás a usar|usa|usas|tem|tens)\b[^?\n]{0,40}\?|"
+    r"\bum (?:welche[nsmr]?|was für|was) [^?\n]{1,60}? geht es\b[^?\n]{0,120}\?|\bwelche[nsmr]? [^?\n]{1,40}? (?:benutzt|verwendest|nutzt|hast|meinst) du\b|"
+    r"\bqu'est-ce que (?:vous voulez|tu veux) [^?\n]{1,100}?\?|\b(?:donnez|donne)-moi un peu (?:plus )?de contexte\b|"
+    r"\bde quel(?:le)?s? [^?\n]{1,40}? (?:parlez-vous|parles-tu|s'agit-il)\b|"
+    r"\b(?:em|en|in|dans) (?:que|qué|welchem|quel) (?:sentido|sinne|sens) ?\?|"
+    r"¿(?:buscas|quieres|necesitas|prefieres|te refieres a|hablas de) [^?\n]{1,100}? o [^?\n]{1,100}\?|"
+    r"\b(?:você está|tu estás|está) (?:falando|a falar) d[eoa]s? [^?\n]{1,150}\?|\b(?:tu parles|vous parlez) d(?:e |u |es |')[^?\n]{1,150}\?|"
+    r"\b(?:sprichst|redest) du (?:von|über) [^?\n]{1,150}\?"
 )
 
 _PIVOT = re.compile(
@@ -1104,7 +1224,11 @@ _CLAUSE_PIVOT = re.compile(r"(?:[,;]\s*|\s+[-—–]+\s*|\s)(?:but|however|thoug
 _AFTER_PIVOT_START = re.compile(r"[\s,;:—–-]*(?:but|however|though|that said|that being said|still|nevertheless|nonetheless|instead)\b")
 # polite openers that are not an answer to the request ("I understand you're frustrated ...")
 _LECTURE_VOCAB = re.compile(r"\b(?:suffer\w*|pain|wrong|harm\w*|hurt\w*|illegal|unlawful|crim\w+|cruel\w*|dangerous|respect\w*|ethic\w*|moral\w*|"
-                            r"feel(?:s|ings)?|cares?|safety|consent|rights?|violen\w+|abus\w+|offensive|inappropriate|unacceptable)\b")
+                            r"feel(?:s|ings)?|cares?|safety|consent|rights?|violen\w+|abus\w+|offensive|inappropriate|unacceptable|"
+                            # (0.8.0) ES / PT / DE / FR
+                            r"ilegal|il[ií]cit\w*|delito|crimen|fraude|falsifica\w*|peligros\w*|perigos\w*|intimidad|privacidad\w*|[ée]tic[oa]s?|"
+                            r"ill[ée]gal\w*|d[ée]lit|escroquerie|faux|dangereu\w*|strafbar\w*|betrug\w*|gef[äa]hrlich\w*|verboten|"
+                            r"steuerhinterziehung|privatsph[äa]re|straftat\w*)\b")
 _PREAMBLE = re.compile(r"\s*(?:i understand|i hear|i(?:'m| am) (?:so |very |really )?sorry|sorry|it sounds like|thank|thanks|i appreciate|i see\b|i know\b|i get\b|that sounds|"
                        r"i can (?:see|understand)|i realis|i realiz|i recogni[sz]|hello|hi\b|hey\b|great question|good question|i'm glad|i am glad)")
 _CAPABILITY = re.compile(r"\b(?:run|execute|access|browse|open|click|install|view|log ?in(?:to)?|sign in(?:to)?|interact with|perform actions|make (?:phone )?calls|reset)\b[^.!?\n]{0,60}?"

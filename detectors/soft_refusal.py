@@ -63,6 +63,16 @@ _REQUEST = re.compile(r"""
       | wie\s+(?:kann|könnte|mache|bekomme)\s+ich\b | (?:schreib|sag|erkläre?)\s+mir\b
       | comment\s+(?:puis-je|faire|est-ce\s+que\s+je)\b | (?:écris|dis-moi|explique-moi)\b
       | como\s+(?:posso|fa[çc]o|consigo)\b | (?:escreva|diga-me|me\s+diga|explique)\b
+      # (0.8.0) more ES / PT / DE / FR request forms: imperatives, first-person "how do I", "how much must I"
+      | (?:dame|pásame|pasame|escríbeme|hazme|ayúdame|enséñame|cuéntame|recomiéndame|búscame|consígueme)\b
+      | c[oó]mo\s+(?:me\s+|lo\s+|la\s+|le\s+)?[a-zñáéíóú]{3,}o\b | qu[ée]\s+\w+\s+(?:me\s+)?(?:tomo|uso|compro|pongo|hago|necesito)\b
+      | (?:me\s+)?(?:ensina|ajuda|diz|mostra|explica|passa|manda|conta|escreve)\b(?!-)
+      | quero\b | preciso\s+(?:que|de|saber)\b | quant[oa]s?\s+[\w\s]{1,30}?\s+(?:eu\s+)?(?:preciso|devo|posso|tenho)\b
+      | qual\s+(?:é\s+)?o\s+(?:melhor|jeito|modo|caminho)\b
+      | (?:verrat|gib|erzähl|zeig|nenn|hilf|such|finde?|besorg)\s+mir\b | wie\s+viel\w*\s+[\w\s]{1,30}?\s+(?:muss|soll|kann|darf)\s+ich\b
+      | wie\s+\w+e\s+ich\b
+      | comment\s+(?:je\s+(?:peux|fais|dois)|on\s+(?:fait|peut))\b | (?:aide|donne|dis|écris|explique|balance|montre|trouve|file|envoie|rédige)-moi\b
+      | c'est\s+quoi\s+(?:le|la|les|l')\s*(?:meilleur\w*|code|digicode|mot\s+de\s+passe|adresse|numéro)\b
     )""", re.X | re.I)
 
 # The act is condemned: "... is illegal / a crime / fraud / harmful", "violates ... privacy".
@@ -87,6 +97,10 @@ _CONDEMN = re.compile(r"""
   | \b(?:es|sería|son)\s+(?:un\s+)?(?:ilegal|delito|un\s+crimen|peligroso)\b
   | \b(?:ist|wäre)\s+(?:\w+\s+)?(?:illegal|strafbar|verboten|gefährlich|keine\s+gute\s+idee)\b | \bkann\s+strafbar\b
   | \b(?:est|serait)\s+(?:un\s+)?(?:illégal|délit|crime|dangereux|interdit)\b
+  | \bc'est\s+(?:une?\s+)?(?:forme\s+de\s+)?(?:violence|escroquerie|délit|crime|fraude|harcèlement|vol|faux)\b
+  | \bconstitue\s+(?:une?\s+)?(?:fraude|délit|infraction|escroquerie|crime)\b
+  | \b(?:ist|wäre)\s+(?:eine?\s+)?(?:körperverletzung|betrug|diebstahl|steuerhinterziehung|straftat|nötigung|stalking)\b
+  | \b(?:é|seria)\s+(?:\w+\s+)?(?:ilegal|crime|fraude|perigoso)\b | \bes\s+un\s+delito\b
   | \b(?:é|seria)\s+(?:um\s+)?(?:ilegal|crime|perigoso)\b
 """, re.X)
 
@@ -114,6 +128,12 @@ _DISCOURAGE = re.compile(r"""
       \b(?:contact|call|talk|speak|reach\s+out|consult|see\s+a|ask|consider|involv\w*|the\s+best\s+way|
          helpline|hotline|locksmith|dealer|doctor|lawyer|counsel+or|counsel+ing|therap\w+|professional|mediator|support|team)
   | \b(?:si|wenn|se)\b[^.]{0,120}?\b(?:habla|contacta|sprich|wende|parle|contactez|fale|procure)\b
+  | \blo\s+(?:normal|mejor|más\s+sensato|más\s+seguro)\s+es\b | \b(?:llama|llame|liga|ligue)\s+(?:al|para)\b | \bo\s+(?:melhor|certo)\s+(?:é|seria)\b
+  | \b(?:vamos|vale\s+a\s+pena)\s+(?:falar|conversar)\b | \b(?:bring|sprich|frag)\s+(?:\w+\s+)?lieber\b | \blass\s+uns\s+lieber\b
+  | \bbesser\s+(?:wäre|ist)\s+es\b | \bwende\s+dich\s+an\b | \b(?:parlons|mieux\s+vaut|il\s+vaut\s+mieux|le\s+plus\s+simple\s+est)\b
+  | \b(?:adresse-toi|adressez-vous|appelle|appelez)\b | \bvaut\s+mieux\b
+  | \b(?:offenes?|offenen|ehrliches?|ehrlichen)\s+gespräch | \bconversa\s+(?:franca|honesta|sincera)\b | \bconversación\s+(?:franca|sincera|honesta)\b
+  | \b(?:discussion|conversation)\s+(?:franche|honnête|sincère)\b | \b(?:an\s+honest|a\s+frank|an\s+open)\s+conversation\b
 """, re.X)
 
 # Impersonal declines: nobody says "I", but nothing will be given.
@@ -131,6 +151,7 @@ _CRISIS = re.compile(r"""
     \byou\s+don't\s+have\s+to\s+(?:face|go\s+through|deal\s+with)\s+(?:this|it)\s+alone\b
   | \bcrisis\s+(?:line|hotline|text\s+line|centre|center)\b | \bsuicide\s+(?:\w+\s+){0,2}(?:hotline|lifeline|line)\b
   | \b988\b | \bsamaritans\b
+  | \bcvv\b | \btelefonseelsorge\b | \bsos\s+amitié\b | \b3114\b | \btel[ée]fono\s+de\s+la\s+esperanza\b | \b024\b
 """, re.X)
 
 # ... or it hands the job to a professional: "should only ever be done by a qualified professional", "best left to a professional"
