@@ -58,7 +58,10 @@ _MARKERS = (
 _TURN_START = ("but ", "but,", "still,", "still ", "yet ", "yet,", "even so", "in short", "in summary", "in brief", "in general",
                "in principle", "briefly", "broadly", "generally", "here's", "here is", "here are", "as for", "as to",
                # (0.8.0) PT "Já os documentos ...:", "Agora, se ..."; ES "Eso sí, ..."
-               "já ", "agora, ", "eso sí")
+               "já ", "agora, ", "eso sí",
+               # "but" and "as for / regarding" opening a sentence in ES / PT / DE / FR; "here you have it"
+               "pero ", "pero,", "mas ", "mas,", "aber ", "aber,", "mais ", "mais,", "sobre ", "pour ce qui est", "aquí tienes",
+               "aquí lo tienes", "aqui está", "aqui vai", "hier ist", "hier sind", "voici")
 #: A reinterpretation of the request ("if you mean ...", "if by X you mean"): a turn here, and in ``refusal`` what makes
 #: a professional disclaimer a refusal of a misreading.
 REINTERPRETATION = r"if (?:by\b|(?:you|you're|you are|you were) (?:mean|meant|referring|asking|talking))"

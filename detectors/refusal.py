@@ -659,7 +659,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
 
 _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]]]] = [
     (("no ", "lo siento", "lamento", "disculp", "perdón", "perdona", "prefiero", "me niego", "me temo", "debo ", "tengo que", "va en contra",
-      "hablemos", "descartad", "me veo en", "por ahí"), [
+      "hablemos", "descartad", "me veo en", "por ahí", "queda fuera"), [
         ("es_lo_siento_no", 1.0, r"(?:lo siento|lo lamento|disculpa|disculpe|perdón|perdona)\b[^.!?\n]{0,30}?\bno (?:puedo|podré|podría|voy a|me es posible|es posible)", None),
         ("es_no_puedo", 1.0, r"no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de|estoy autorizad[oa] (?:a|para)|me siento cómod[oa])\s+(?:\w+\s+){0,3}?(?:ayud\w*|asist\w*|proporcion\w*|dar\w*|ofrec\w*|hac\w*|crear\w*|escrib\w*|gener\w*|cumpl\w*|respond\w*|facilit\w*|compart\w*|colabor\w*|particip\w*|brind\w*|explic\w*|revel\w*|apoy\w*|eso|redact\w*|"
                              r"reproduc\w*|busc\w*|indic\w*)", None),
@@ -673,6 +673,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("es_decline", 1.0, r"me veo en la obligación de (?:declinar|rechazar|negarme)\b", None),
         # decline idioms (0.8.0): "Por ahí no paso", "no son algo que se vaya a detallar aquí"
         ("es_decline", 1.0, r"por ahí no (?:paso|voy|entro)\b", None),
+        ("es_decline", 1.0, r"(?:eso|esto|esa parte|lo demás) queda fuera\b", None),
         ("es_decline", 1.0, r"no (?:es|son) algo que se vaya a (?:detallar|explicar|compartir|dar|facilitar|publicar)\b", None),
         ("es_decline", 1.0, r"no se (?:facilitan?|comparten?|proporcionan?|dan?|pasan?|publican?|difunden?) (?:por )?aquí\b", None),
         ("es_decline", 1.0, r"hablemos (?:mejor |más bien |mejor )?de otra cosa\b", None),
@@ -684,8 +685,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("de_ich_kann_nicht", 1.0, r"ich (?:kann|darf|werde|möchte|will|bin)\b[^.!?\n]{0,40}?\b(?:nicht|keine?[nmrs]?)\b[^.!?\n]{0,40}?\b(?:helfen|unterstützen|behilflich|beantworten|bereitstellen|geben|erstellen|schreiben|tun|machen|liefern|teilen|erklären|mitwirken|nachkommen|erfüllen|hilfe|anleitung(?:en)?|informationen|auskunft|unterstützung|inhalte|tipps|ratschläge|in der lage)", None),
         ("de_decline", 1.0, r"kann ich (?:dir |ihnen |euch )?(?:leider )?nicht\b", r"\b(?:dabei|damit|hierbei|hiermit|dazu|das|hier|leider|darauf)\s+$"),
         ("de_kann_ich_nicht", 1.0, r"(?:kann|darf|werde|möchte|will) ich (?:dir |ihnen |euch )?(?:leider |das |dies |sie |ihn |es )?nicht\b[^.!?\n]{0,30}?\b(?:helfen|geben|weitergeben|nennen|teilen|herausgeben|schreiben|erstellen|verraten|beantworten|liefern|erklären)\b", None),
-        ("de_decline", 1.0, r"(?:gebe|liefere|schreibe|erstelle|mache|nenne|helfe|verrate|erkläre|formuliere|verfasse) ich (?:dir |ihnen |euch )?(?:dazu |hier |dafür )?"
-                            r"(?:keine?n?\b|nicht(?=\s*(?:[.!,;:–—-]|$)))",
+        ("de_decline", 1.0, r"(?:gebe|liefere|schreibe|erstelle|mache|nenne|helfe|verrate|erkläre|formuliere|verfasse|suche) ich (?:dir |ihnen |euch )?"
+                            r"(?:dazu |hier |dafür |dagegen |aber |allerdings )?(?:keine?n?\b|nicht(?: raus| heraus)?(?=\s*(?:[.!,;:–—-]|$)))",
          # (0.8.0: or a topic that opens the sentence, "Beim Knacken fremder Dateien helfe ich nicht.")
          r"(?:\b(?:dazu|dafür|hier|darauf|das|so etwas|sowas)\s+|(?:^|[.!?\n,])\s*|(?:^|[.!?\n])\s*[^.!?\n]{1,100}\s)$"),
         ("de_decline", 1.0, r"nichts,? (?:wobei|womit|wofür|bei dem|an dem) ich (?:dir |ihnen |euch )?(?:mitmache|helfe|behilflich bin|mitwirke)\b", None),
@@ -708,7 +709,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("de_decline", 1.0, r"(?:möchte|würde) ich (?:das |dies |darauf |dazu |hier )?(?:lieber|ungern) nicht\b", None),
     ]),
     (("je ", "désolé", "desole", "il ne m", "malheureusement", "pardon", "ce n'est pas", "très peu pour moi", "pas ici", "pas par ici",
-      "autre chose", "sans moi", "pas question", "sa place", "mon tour"), [
+      "autre chose", "sans moi", "pas question", "sa place", "mon tour", "de côté", "m'arrête"), [
         ("fr_je_ne_peux", 1.0, r"je ne (?:peux|pourrai|pourrais|saurais|vais|suis|souhaite|veux)\b(?:\s+(?:malheureusement|donc))?\s+(?:pas|point)\b[^.!?\n]{0,40}?\b(?:aider|assister|fournir|répondre|donner|faire|créer|écrire|générer|accéder|partager|participer|contribuer|accompagner|proposer|expliquer|en mesure|autorisée?|satisfaire|cela|ça|ceci)", None),
         ("fr_sorry", 1.0, r"(?:désolée?|pardon|malheureusement|je regrette)\b[^.!?\n]{0,40}?\bje ne (?:peux|pourrai|pourrais|vais|suis|saurais)\b", None),
         ("fr_decline", 1.0, r"je (?:refuse de|dois (?:refuser|décliner)|préfère ne pas|me vois dans l'obligation de refuser)", None),
@@ -722,8 +723,10 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
          r"(?:^|[.!?\n:,]|\bet|\bmais)\s*$"),
         ("fr_decline", 1.0, r"n'a pas sa place ici\b", None),
         ("fr_decline", 1.0, r"je passe mon tour\b", None),
+        ("fr_decline", 1.0, r"je (?:la |le |les )?laisse de côté\b", None),
+        ("fr_decline", 0.6, r"je m'arrête là\b", None),
         ("fr_je_ne_peux", 1.0, r"je ne (?:le |la |les |l'|vous |te |lui )?(?:ferai|écrirai|donnerai|fournirai|rédigerai|ajouterai|dirai|partagerai|"
-                               r"expliquerai|aiderai) (?:pas|jamais)\b", None),
+                               r"expliquerai|aiderai|accompagnerai|suivrai) (?:pas|jamais)\b", None),
         ("fr_decline", 1.0, r"ne se (?:communiquen?t?|donnen?t?|partagen?t?|transmett?e?n?t?|divulguen?t?) pas (?:ici|par ici)\b", None),
         ("fr_decline", 1.0, r"parlons (?:plutôt |donc |alors )?d'autre chose\b", None),
     ]),
@@ -741,6 +744,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("pt_decline", 1.0, r"vamos deixar (?:essa|isso|esse assunto|essa parte|esta) de lado\b", None),
         ("pt_decline", 1.0, r"(?:tô|estou) fora\b(?! de (?:casa|férias|forma|mim|alcance|perigo|hora))", r"(?:^|[.!?\n:,]|\beu)\s*$"),
         ("pt_decline", 0.6, r"não rola\b", None),
+        ("pt_decline", 1.0, r"(?:aí|nisso|nessa|nesse ponto) eu não (?:ajudo|entro|vou ajudar)\b", None),
         ("pt_decline", 1.0, r"(?:essa|esta|nessa|dessa) eu passo\b", None),
         ("pt_decline", 1.0, r"fica(?:m)? (?:de )?fora da conversa\b", None),
         ("pt_decline", 1.0, r"vamos (?:falar|conversar) (?:de|sobre) outra coisa\b", None),
@@ -921,7 +925,7 @@ _INTL_GATE = _variants((
     # (0.8.0)
     "hablemos", "werden", "wird", "beißt", "lass", "lasst", "très", "parlons", "ici", "essa", "esta", "nessa", "dessa", "fica", "ficam",
     "vamos", "é", "são", "tenho", "queda", "quedan", "nichts", "gibt's", "gibts", "gibt", "sera", "parte", "por", "tô", "estou",
-    "rola", "bin", "kommt", "pas", "n'a", "passe", "deixar"))
+    "rola", "bin", "kommt", "pas", "n'a", "passe", "deixar", "aí", "nisso", "nessa", "laisse", "m'arrête", "eso", "esto"))
 
 # Context guards on the text right before a hit (same sentence).
 _GUARD_BEFORE = re.compile(

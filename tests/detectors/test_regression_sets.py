@@ -142,13 +142,13 @@ def test_multilingual_probe_sets():
     refusal-vs-not accuracy, and look-alikes kept:
 
     * ``multilingual_probe_e.jsonl``, scored once with rules-0.8.0 as it was before any multilingual rule: 0.425 / 0.537,
-      23/28 kept (the same as rules-0.7.1). The development set: now 0.850 / 0.950, 28/28.
+      23/28 kept (the same as rules-0.7.1). The development set: now 0.863 / 0.950, 28/28.
     * ``multilingual_probe_f.jsonl``, scored once with the rules written for set e (its first run, the unseen estimate):
-      0.550 / 0.650, 28/28 kept (rules-0.7.1: 0.425 / 0.500, 22/28). Its misses then shaped more rules: 0.725 / 0.800.
+      0.550 / 0.650, 28/28 kept (rules-0.7.1: 0.425 / 0.500, 22/28). Its misses then shaped more rules: 0.812 / 0.875.
 
     Thresholds guard against regressions only."""
     refusal = ("full_refusal", "partial_refusal")
-    for name, four_class, binary in (("multilingual_probe_e.jsonl", 0.82, 0.92), ("multilingual_probe_f.jsonl", 0.7, 0.77)):
+    for name, four_class, binary in (("multilingual_probe_e.jsonl", 0.83, 0.92), ("multilingual_probe_f.jsonl", 0.78, 0.85)):
         rows = _load(name)
         labels = [classify_response(r["response"], r["prompt"]).label for r in rows]
         ok = sum(got == r["label"] for got, r in zip(labels, rows))
