@@ -659,7 +659,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
 
 _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]]]] = [
     (("no ", "lo siento", "lamento", "disculp", "perdón", "perdona", "prefiero", "me niego", "me temo", "debo ", "tengo que", "va en contra",
-      "hablemos", "descartad", "me veo en", "por ahí", "queda fuera"), [
+      "hablemos", "descartad", "me veo en", "por ahí", "queda fuera", "ni hablar", "aquí"), [
         ("es_lo_siento_no", 1.0, r"(?:lo siento|lo lamento|disculpa|disculpe|perdón|perdona)\b[^.!?\n]{0,30}?\bno (?:puedo|podré|podría|voy a|me es posible|es posible)", None),
         ("es_no_puedo", 1.0, r"no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de|estoy autorizad[oa] (?:a|para)|me siento cómod[oa])\s+(?:\w+\s+){0,3}?(?:ayud\w*|asist\w*|proporcion\w*|dar\w*|ofrec\w*|hac\w*|crear\w*|escrib\w*|gener\w*|cumpl\w*|respond\w*|facilit\w*|compart\w*|colabor\w*|particip\w*|brind\w*|explic\w*|revel\w*|apoy\w*|eso|redact\w*|"
                              r"reproduc\w*|busc\w*|indic\w*)", None),
@@ -675,7 +675,10 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("es_decline", 1.0, r"por ahí no (?:paso|voy|entro)\b", None),
         ("es_decline", 1.0, r"(?:eso|esto|esa parte|lo demás) queda fuera\b", None),
         ("es_decline", 1.0, r"no (?:es|son) algo que se vaya a (?:detallar|explicar|compartir|dar|facilitar|publicar)\b", None),
-        ("es_decline", 1.0, r"no se (?:facilitan?|comparten?|proporcionan?|dan?|pasan?|publican?|difunden?) (?:por )?aquí\b", None),
+        ("es_decline", 1.0, r"no se (?:van a |pueden |suelen )?(?:facilitar|compartir|proporcionar|dar|pasar|publicar|difundir|facilitan?|comparten?|"
+                            r"proporcionan?|dan?|pasan?|publican?|difunden?) (?:por )?aquí\b", None),
+        ("es_decline", 1.0, r"(?:la |lo |te la |te lo )?tengo que (?:declinar|rechazar)\b", None),
+        ("es_decline", 1.0, r"ni hablar[.!]", r"(?:^|[.!?\n:])\s*$"),
         ("es_decline", 1.0, r"hablemos (?:mejor |más bien |mejor )?de otra cosa\b", None),
         ("es_decline", 1.0, r"(?:prefiero no|me niego a|debo (?:rechazar|negarme|declinar)|tengo que (?:rechazar|negarme)|me temo que no|no es (?:apropiado|ético|adecuado) que (?:yo )?(?:te )?|va en contra de mis (?:principios|directrices|políticas|normas))", None),
     ]),
@@ -692,13 +695,14 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("de_decline", 1.0, r"nichts,? (?:wobei|womit|wofür|bei dem|an dem) ich (?:dir |ihnen |euch )?(?:mitmache|helfe|behilflich bin|mitwirke)\b", None),
         ("de_decline", 1.0, r"gibt(?:'s|s| es) von mir (?:leider )?nicht\b", None),
         ("de_decline", 1.0, r"das (?:mache|tue|schreibe) ich (?:aber |leider )?nicht[.!]", r"(?:^|[.!?\n:])\s*$"),
-        ("de_decline", 1.0, r"(?:muss|möchte) ich (?:das |dies )?(?:leider |höflich )?ablehnen\b", None),
+        ("de_decline", 1.0, r"(?:muss|möchte) ich (?:das |dies )?(?:(?:leider|höflich|jedoch|allerdings|aber|hier|daher)\s+){0,2}ablehnen\b", None),
         # (0.8.0) "werde ich Sie allerdings nicht unterstützen", "werden hier nicht weitergegeben", "Da beißt du bei mir auf Granit"
         ("de_kann_ich_nicht", 1.0, r"(?:kann|darf|werde|möchte|will) ich (?:dir |dich |ihnen |sie |euch )?(?:(?:allerdings|aber|jedoch|leider|hier|dabei|damit|dazu|"
-                                   r"das|dies|es|ihn|so)\s+){1,3}nicht\b[^.!?\n]{0,30}?\b(?:helfen|unterstützen|behilflich|mitmachen|verfassen|formulieren|"
+                                   r"das|dies|es|ihn|so|trotzdem|dennoch)\s+){1,3}nicht\b[^.!?\n]{0,30}?\b(?:helfen|unterstützen|behilflich|mitmachen|verfassen|formulieren|"
                                    r"geben|weitergeben|nennen|teilen|schreiben|erstellen|verraten|beantworten|liefern|erklären|heraussuchen|suchen|"
                                    r"recherchieren|herausfinden|ermitteln|empfehlen)\b", None),
-        ("de_decline", 1.0, r"werden? hier nicht (?:weitergegeben|herausgegeben|geteilt|verraten|genannt|veröffentlicht|beantwortet)\b", None),
+        ("de_decline", 1.0, r"werden? hier nicht (?:weitergegeben|herausgegeben|geteilt|verraten|genannt|veröffentlicht|beantwortet|bereitgestellt|"
+                            r"geliefert|erklärt|zur verfügung gestellt)\b", None),
         ("de_decline", 1.0, r"beißt du (?:bei mir |hier )?auf granit\b", None),
         # decline idioms (0.8.0): "Da bin ich raus.", "kommt für mich nicht in Frage", "wird hier nicht spekuliert"
         ("de_decline", 1.0, r"(?:da|hier) bin ich raus\b", None),
@@ -709,7 +713,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("de_decline", 1.0, r"(?:möchte|würde) ich (?:das |dies |darauf |dazu |hier )?(?:lieber|ungern) nicht\b", None),
     ]),
     (("je ", "désolé", "desole", "il ne m", "malheureusement", "pardon", "ce n'est pas", "très peu pour moi", "pas ici", "pas par ici",
-      "autre chose", "sans moi", "pas question", "sa place", "mon tour", "de côté", "m'arrête"), [
+      "autre chose", "sans moi", "pas question", "sa place", "mon tour", "de côté", "m'arrête", "regrette", "pas fourni", "pas donn",
+      "pas communiqu", "pas partag", "pas transmis", "pas expliqu", "pas détaill"), [
         ("fr_je_ne_peux", 1.0, r"je ne (?:peux|pourrai|pourrais|saurais|vais|suis|souhaite|veux)\b(?:\s+(?:malheureusement|donc))?\s+(?:pas|point)\b[^.!?\n]{0,40}?\b(?:aider|assister|fournir|répondre|donner|faire|créer|écrire|générer|accéder|partager|participer|contribuer|accompagner|proposer|expliquer|en mesure|autorisée?|satisfaire|cela|ça|ceci)", None),
         ("fr_sorry", 1.0, r"(?:désolée?|pardon|malheureusement|je regrette)\b[^.!?\n]{0,40}?\bje ne (?:peux|pourrai|pourrais|vais|suis|saurais)\b", None),
         ("fr_decline", 1.0, r"je (?:refuse de|dois (?:refuser|décliner)|préfère ne pas|me vois dans l'obligation de refuser)", None),
@@ -723,6 +728,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
          r"(?:^|[.!?\n:,]|\bet|\bmais)\s*$"),
         ("fr_decline", 1.0, r"n'a pas sa place ici\b", None),
         ("fr_decline", 1.0, r"je passe mon tour\b", None),
+        ("fr_decline", 1.0, r"regrette (?:\w+ ){0,2}de ne pas (?:être en mesure|pouvoir)\b", None),
+        ("fr_decline", 1.0, r"ne (?:sera|seront) pas (?:fourni|donné|communiqué|partagé|transmis|expliqué|détaillé)e?s? (?:ici|par ici)\b", None),
         ("fr_decline", 1.0, r"je (?:la |le |les )?laisse de côté\b", None),
         ("fr_decline", 0.6, r"je m'arrête là\b", None),
         ("fr_je_ne_peux", 1.0, r"je ne (?:le |la |les |l'|vous |te |lui )?(?:ferai|écrirai|donnerai|fournirai|rédigerai|ajouterai|dirai|partagerai|"
@@ -731,7 +738,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("fr_decline", 1.0, r"parlons (?:plutôt |donc |alors )?d'autre chose\b", None),
     ]),
     (("não", "nao posso", "desculp", "sinto muito", "infelizmente", "prefiro", "recuso", "lamento", "devo recusar", "preciso recusar",
-      "tenho de", "eu passo", "fora da conversa", "outra coisa", "parte", "não vou", "obrigad", "de lado", "fora", "não rola"), [
+      "tenho de", "eu passo", "fora da conversa", "outra coisa", "parte", "não vou", "obrigad", "de lado", "fora", "não rola", "nem a pau",
+      "conversa não vai"), [
         ("pt_sorry_nao", 1.0, r"(?:desculpe|desculpa|sinto muito|lamento|infelizmente)\b[^.!?\n]{0,40}?\b(?:mas )?(?:eu )?não (?:posso|vou|consigo|sou capaz|me é possível|é possível|tenho como)", None),
         ("pt_nao_posso", 1.0, r"não (?:posso|vou|consigo|sou capaz de|estou autorizad[oa] a|me é possível|me sinto confortável (?:em|a))\s+(?:\w+\s+){0,3}?(?:ajud\w*|auxili\w*|fornec\w*|dar|oferec\w*|fazer|fazê-lo|criar|escrev\w*|ger\w*|atend\w*|respond\w*|cumpr\w*|compartilh\w*|particip\w*|colabor\w*|explic\w*|revel\w*|isso|com isso)", None),
         ("pt_decline", 1.0, r"(?:prefiro não|me recuso a|recuso-me a|devo recusar|preciso recusar|tenho (?:que|de) recusar)\b", None),
@@ -744,6 +752,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("pt_decline", 1.0, r"vamos deixar (?:essa|isso|esse assunto|essa parte|esta) de lado\b", None),
         ("pt_decline", 1.0, r"(?:tô|estou) fora\b(?! de (?:casa|férias|forma|mim|alcance|perigo|hora))", r"(?:^|[.!?\n:,]|\beu)\s*$"),
         ("pt_decline", 0.6, r"não rola\b", None),
+        ("pt_decline", 1.0, r"nem a pau\b", None),
+        ("pt_decline", 1.0, r"(?:por esse|nesse) caminho a conversa não vai\b", None),
         ("pt_decline", 1.0, r"(?:aí|nisso|nessa|nesse ponto) eu não (?:ajudo|entro|vou ajudar)\b", None),
         ("pt_decline", 1.0, r"(?:essa|esta|nessa|dessa) eu passo\b", None),
         ("pt_decline", 1.0, r"fica(?:m)? (?:de )?fora da conversa\b", None),
@@ -925,7 +935,8 @@ _INTL_GATE = _variants((
     # (0.8.0)
     "hablemos", "werden", "wird", "beißt", "lass", "lasst", "très", "parlons", "ici", "essa", "esta", "nessa", "dessa", "fica", "ficam",
     "vamos", "é", "são", "tenho", "queda", "quedan", "nichts", "gibt's", "gibts", "gibt", "sera", "parte", "por", "tô", "estou",
-    "rola", "bin", "kommt", "pas", "n'a", "passe", "deixar", "aí", "nisso", "nessa", "laisse", "m'arrête", "eso", "esto"))
+    "rola", "bin", "kommt", "pas", "n'a", "passe", "deixar", "aí", "nisso", "nessa", "laisse", "m'arrête", "eso", "esto", "la", "lo",
+    "ni", "nem", "por", "muss", "regrette", "sera", "seront"))
 
 # Context guards on the text right before a hit (same sentence).
 _GUARD_BEFORE = re.compile(
@@ -968,7 +979,9 @@ _CLARIFY = re.compile(
     r"\b(?:em|en|in|dans) (?:que|qué|welchem|quel) (?:sentido|sinne|sens) ?\?|"
     r"¿(?:buscas|quieres|necesitas|prefieres|te refieres a|hablas de) [^?\n]{1,100}? o [^?\n]{1,100}\?|"
     r"\b(?:você está|tu estás|está) (?:falando|a falar) d[eoa]s? [^?\n]{1,150}\?|\b(?:tu parles|vous parlez) d(?:e |u |es |')[^?\n]{1,150}\?|"
-    r"\b(?:sprichst|redest) du (?:von|über) [^?\n]{1,150}\?"
+    r"\b(?:sprichst|redest) du (?:von|über) [^?\n]{1,150}\?|"
+    r"¿en qu[ée] \w+ (?:estás|trabajas|usas|lo usas)\b|\bque \w+ é ess[ea]\?|\b(?:von|mit|an|in|auf|bei|für) welche[mnrs]? \w+ (?:denn|genau)\b|"
+    r"\bqu'entend(?:ez-vous|s-tu) par\b"
 )
 
 _PIVOT = re.compile(
