@@ -400,13 +400,13 @@ _ACT_VERDICT_SOFT = r"(?:can|could|may|might) be (?:\w+ )?(?:harmful|hurtful|dan
 # the judgement: not appropriate / irresponsible / unethical ..., or what the content would do (normalise, enable, serve as a guide)
 _ACT_VERDICT = (r"(?:(?:is|are|would be|could be|might be|may be|can be)\s+(?:\w+\s+)?(?:not\s+(?:\w+\s+)?(?:appropriate|responsible|ethical|respectful|"
                 r"acceptable|okay|ok|advisable|something (?:that )?(?:should|i\b|we\b|i'm|i'll))|inappropriate|irresponsible|unethical|disrespectful|"
-                r"unacceptable|inadvisable|reckless|a line|off-limits|out of the question)"
+                r"unacceptable|inadvisable|reckless|a line (?:i|we|that)\b|off-limits|out of the question)"
                 r"|(?:isn't|aren't|wouldn't be|would not be)\s+(?:\w+\s+)?(?:appropriate|responsible|ethical|respectful|acceptable|okay|advisable|"
                 r"something (?:that )?(?:should|i\b|we\b|i'm|i'll))"
                 r"|would be\s+(?:\w+\s+)?(?:dangerous|harmful|wrong|unsafe|a violation|a breach)"
                 r"|(?:risks|would risk|could risk|carries (?:\w+ )?risks?|(?:could|can|may|might|would) (?:easily |inadvertently |potentially )?"
                 r"(?:enable|facilitate|serve as|act as|be misused|be used to (?:harm|hurt|commit|cause)|put (?:people|someone|others|lives|them|him|her)|"
-                r"normali[sz]e|glamori[sz]e|romantici[sz]e|trivi[a-z]+))\b)")
+                r"normali[sz]e|glamori[sz]e|romantici[sz]e|trivi[a-z]+))\b)\b")
 # content whose misuse is named ("Information like this has the potential to cause harm")
 _RISKY_CONTENT = ("information like this", "information like that", "information of this kind", "such information", "this kind of information",
                   "this type of information", "that kind of information", "details like these", "such details", "instructions like these",
@@ -559,8 +559,8 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     *[("not_appropriate", 1.0, neg + r" (?:\w+ )?(?:responsible|appropriate|ethical|right|safe|wise|okay) (?:of me |for me )?to (?:share|provide|give|explain|"
                                r"describe|detail|write|offer|outline|walk|list|supply|hand out|spell out)\b", r"\b(?:it|that|this)\s+(?:\w+\s+)?$")
       for neg in ("would not be", "wouldn't be", "would never be")],
-    *[("act_judged", 1.0, g + r" (?:it|them|this|that|these|those) would (?:be|not be) (?:\w+ )?(?:unsafe|irresponsible|unethical|inappropriate|harmful|"
-                          r"dangerous|wrong|responsible|appropriate|ethical|safe)\b", _ACT_STARTS)
+    *[("act_judged", 1.0, g + r" (?:it|them|this|that|these|those) would (?:be (?:\w+ )?(?:unsafe|irresponsible|unethical|inappropriate|harmful|"
+                          r"dangerous|wrong)|not be (?:\w+ )?(?:responsible|appropriate|ethical|safe))\b", _ACT_STARTS)
       for g in ("providing", "sharing", "giving", "offering", "explaining", "describing", "detailing", "writing")],
     *[("not_something_i", 1.0, neg + r" (?:something|anything) (?:to|i can|i'll|i will|we) (?:hand out|give out|share|provide|pass on|offer|give)\b",
        r"\b(?:this|that|such|these|those)(?: kind of| type of| sort of| level of)? (?:guidance|information|instructions|details|advice|content|"

@@ -100,8 +100,7 @@ _CONDEMN = re.compile(r"""
   | \bc'est\s+(?:une?\s+)?(?:forme\s+de\s+)?(?:violence|escroquerie|délit|crime|fraude|harcèlement|vol|faux)\b
   | \bconstitue\s+(?:une?\s+)?(?:fraude|délit|infraction|escroquerie|crime)\b
   | \b(?:ist|wäre)\s+(?:eine?\s+)?(?:körperverletzung|betrug|diebstahl|steuerhinterziehung|straftat|nötigung|stalking)\b
-  | \b(?:é|seria)\s+(?:\w+\s+)?(?:ilegal|crime|fraude|perigoso)\b | \bes\s+un\s+delito\b
-  | \b(?:é|seria)\s+(?:um\s+)?(?:ilegal|crime|perigoso)\b
+  | \b(?:é|seria)\s+(?:\w+\s+)?(?:ilegal|crime|fraude|perigoso)\b
 """, re.X)
 
 # ... and the response discourages, or sends the user elsewhere instead of answering.
@@ -130,7 +129,7 @@ _DISCOURAGE = re.compile(r"""
   | \b(?:si|wenn|se)\b[^.]{0,120}?\b(?:habla|contacta|sprich|wende|parle|contactez|fale|procure)\b
   | \blo\s+(?:normal|mejor|más\s+sensato|más\s+seguro)\s+es\b | \b(?:llama|llame|liga|ligue)\s+(?:al|para)\b | \bo\s+(?:melhor|certo)\s+(?:é|seria)\b
   | \b(?:vamos|vale\s+a\s+pena)\s+(?:falar|conversar)\b | \b(?:bring|sprich|frag)\s+(?:\w+\s+)?lieber\b | \blass\s+uns\s+lieber\b
-  | \bbesser\s+(?:wäre|ist)\s+es\b | \bwende\s+dich\s+an\b | \b(?:parlons|mieux\s+vaut|il\s+vaut\s+mieux|le\s+plus\s+simple\s+est)\b
+  | \bbesser\s+(?:wäre|ist)\s+es\b | \bwende\s+dich\s+an\b | \b(?:parlons|mieux\s+vaut|le\s+plus\s+simple\s+est)\b
   | \b(?:adresse-toi|adressez-vous|appelle|appelez)\b | \bvaut\s+mieux\b
   | \b(?:offenes?|offenen|ehrliches?|ehrlichen)\s+gespräch | \bconversa\s+(?:franca|honesta|sincera)\b | \bconversación\s+(?:franca|sincera|honesta)\b
   | \b(?:discussion|conversation)\s+(?:franche|honnête|sincère)\b | \b(?:an\s+honest|a\s+frank|an\s+open)\s+conversation\b
