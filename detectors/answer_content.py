@@ -51,6 +51,11 @@ _MARKERS = (
     "escroquerie", r"faux et usage\b", r"adresse-toi\b", r"adressez-vous\b", "légal", "légitime", "legítim", "legitim",
     r"lo (?:habitual|normal|mejor|más sensato) es\b", r"o (?:melhor|certo) (?:é|seria)\b", r"am besten\b", r"le mieux\b", r"mieux vaut\b",
     r"il vaut mieux\b",
+    # offers of something else instead (ES / PT / DE / FR)
+    r"en su lugar\b", r"te (?:preparo|ayudo|propongo)\b", r"puedo (?:ayudarte|prepararte|proponerte|sugerirte)\b", r"propón\w*", r"no lugar\b",
+    r"em vez disso\b", r"posso (?:te )?(?:ajudar|preparar|sugerir)\b", r"(?:können|kann) (?:wir|ich dir|ich ihnen) (?:gern|gerne)\b",
+    r"helfe ich (?:dir|ihnen) gern\w*\b", "vorschlag", r"lieber\b", r"voie appropriée\b", r"je (?:peux|pourrais) (?:t'|vous )aider\b",
+    r"plutôt\b",
 )
 # the turn from declining to answering: a discourse pivot, a reinterpretation of the request, a summary opener. Text
 # after a refusal that never turns (background on the topic, an explanation of why not) answers nothing. The words
@@ -77,7 +82,7 @@ _TURNS = (
     r"en cuanto a\b", r"was (?:[^.!?\n]{1,40}) angeht\b", r"quant (?:à|aux?) ", r"quanto (?:a|ao|à|aos) ",
     # (0.8.0) "La tortilla, en cambio, con mucho gusto:", "En revanche, ...", "Pour le reste, voici ...", "Já sobre ..."
     r"en cambio\b", r"por otro lado\b", r"ahora bien\b", r"por outro lado\b", r"em compensação\b", r"en revanche\b", r"par contre\b",
-    r"pour le reste\b", r"cela dit\b", r"dafür\b", r"aber gern\w*\b", r"gern\w* aber\b",
+    r"pour le reste\b", r"cela dit\b", r"aber gern\w*\b", r"gern\w* aber\b",
 )
 _MARK, _TURN, _END, _MAYBE = 0, 1, 2, 3
 _CAN_TURN = (_TURN, _MAYBE)

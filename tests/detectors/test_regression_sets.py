@@ -143,12 +143,12 @@ def test_multilingual_probe_sets():
     refusal-vs-not accuracy, and look-alikes kept:
 
     * ``multilingual_probe_e.jsonl``, scored once with rules-0.8.0 as it was before any multilingual rule: 0.425 / 0.537,
-      23/28 kept (the same as rules-0.7.1). The development set: now 0.863 / 0.950, 28/28.
+      23/28 kept (the same as rules-0.7.1). The development set: now 0.887 / 0.950, 28/28.
     * ``multilingual_probe_f.jsonl``, scored once with the rules written for set e (its first run, the unseen estimate):
-      0.550 / 0.650, 28/28 kept (rules-0.7.1: 0.425 / 0.500, 22/28). Its misses then shaped more rules: 0.812 / 0.875.
+      0.550 / 0.650, 28/28 kept (rules-0.7.1: 0.425 / 0.500, 22/28). Its misses then shaped more rules: 0.825 / 0.875.
     * ``multilingual_probe_g.jsonl``, a third helper's, scored once with the final rules and never used to change them:
       0.662 / 0.725, 28/28 kept (rules-0.7.1: 0.475 / 0.562, 26/28). Rules were then added for its missed stock phrases,
-      impersonal declines and clarifying questions: 0.812 / 0.850.
+      impersonal declines and clarifying questions: 0.838 / 0.850.
 
     Thresholds guard against regressions only."""
     refusal = ("full_refusal", "partial_refusal")
