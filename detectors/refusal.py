@@ -659,7 +659,7 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
 
 _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]]]] = [
     (("no ", "lo siento", "lamento", "disculp", "perdón", "perdona", "prefiero", "me niego", "me temo", "debo ", "tengo que", "va en contra",
-      "hablemos", "descartad", "me veo en", "por ahí", "queda fuera", "ni hablar", "aquí"), [
+      "hablemos", "descartad", "me veo en", "por ahí", "queda fuera", "ni hablar", "aquí", "no hay", "ni se"), [
         ("es_lo_siento_no", 1.0, r"(?:lo siento|lo lamento|disculpa|disculpe|perdón|perdona)\b[^.!?\n]{0,30}?\bno (?:puedo|podré|podría|voy a|me es posible|es posible)", None),
         ("es_no_puedo", 1.0, r"no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de|estoy autorizad[oa] (?:a|para)|me siento cómod[oa])\s+(?:\w+\s+){0,3}?(?:ayud\w*|asist\w*|proporcion\w*|dar\w*|ofrec\w*|hac\w*|crear\w*|escrib\w*|gener\w*|cumpl\w*|respond\w*|facilit\w*|compart\w*|colabor\w*|particip\w*|brind\w*|explic\w*|revel\w*|apoy\w*|eso|redact\w*|"
                              r"reproduc\w*|busc\w*|indic\w*)", None),
@@ -674,6 +674,9 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         # decline idioms (0.8.0): "Por ahí no paso", "no son algo que se vaya a detallar aquí"
         ("es_decline", 1.0, r"por ahí no (?:paso|voy|entro)\b", None),
         ("es_decline", 1.0, r"(?:eso|esto|esa parte|lo demás) queda fuera\b", None),
+        # "there is nothing of that to give here" (0.8.0)
+        ("es_decline", 1.0, r"no hay (?:ayuda|instrucciones|consejos|trucos|recetas|pasos) que (?:dar|valgan|valga|ofrecer)\b", None),
+        ("es_decline", 1.0, r"ni se (?:busca|da|facilita|explica) ni se (?:comparte|publica|facilita|da)\b", None),
         ("es_decline", 1.0, r"no (?:es|son) algo que se vaya a (?:detallar|explicar|compartir|dar|facilitar|publicar)\b", None),
         ("es_decline", 1.0, r"no se (?:van a |pueden |suelen )?(?:facilitar|compartir|proporcionar|dar|pasar|publicar|difundir|facilitan?|comparten?|"
                             r"proporcionan?|dan?|pasan?|publican?|difunden?) (?:por )?aquí\b", None),
@@ -683,7 +686,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("es_decline", 1.0, r"(?:prefiero no|me niego a|debo (?:rechazar|negarme|declinar)|tengo que (?:rechazar|negarme)|me temo que no|no es (?:apropiado|ético|adecuado) que (?:yo )?(?:te )?|va en contra de mis (?:principios|directrices|políticas|normas))", None),
     ]),
     (("ich", "leider", "tut mir leid", "kann", "entschuldig", "ablehnen", "hier nicht", "granit", "anderes reden", "anderes sprechen",
-      "bin ich raus", "in frage"), [
+      "bin ich raus", "in frage", "gibt es", "kein thema"), [
         ("de_sorry_cannot", 1.0, r"(?:es tut mir leid|entschuldig\w*|leider)\b[^.!?\n]{0,50}?\b(?:kann|darf|werde|möchte|will) ich\b[^.!?\n]{0,50}?\b(?:nicht|keine?[nmrs]?)\b", None),
         ("de_ich_kann_nicht", 1.0, r"ich (?:kann|darf|werde|möchte|will|bin)\b[^.!?\n]{0,40}?\b(?:nicht|keine?[nmrs]?)\b[^.!?\n]{0,40}?\b(?:helfen|unterstützen|behilflich|beantworten|bereitstellen|geben|erstellen|schreiben|tun|machen|liefern|teilen|erklären|mitwirken|nachkommen|erfüllen|hilfe|anleitung(?:en)?|informationen|auskunft|unterstützung|inhalte|tipps|ratschläge|in der lage)", None),
         ("de_decline", 1.0, r"kann ich (?:dir |ihnen |euch )?(?:leider )?nicht\b", r"\b(?:dabei|damit|hierbei|hiermit|dazu|das|hier|leider|darauf)\s+$"),
@@ -694,6 +697,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
          r"(?:\b(?:dazu|dafür|hier|darauf|das|so etwas|sowas)\s+|(?:^|[.!?\n,])\s*|(?:^|[.!?\n])\s*[^.!?\n]{1,100}\s)$"),
         ("de_decline", 1.0, r"nichts,? (?:wobei|womit|wofür|bei dem|an dem) ich (?:dir |ihnen |euch )?(?:mitmache|helfe|behilflich bin|mitwirke)\b", None),
         ("de_decline", 1.0, r"gibt(?:'s|s| es) von mir (?:leider )?nicht\b", None),
+        ("de_decline", 1.0, r"gibt es (?:hier|an dieser stelle|bei mir)(?: \w+)? (?:nicht|keine?n?)\b", None),
+        ("de_decline", 1.0, r"sind hier kein thema\b", None),
         ("de_decline", 1.0, r"das (?:mache|tue|schreibe) ich (?:aber |leider )?nicht[.!]", r"(?:^|[.!?\n:])\s*$"),
         ("de_decline", 1.0, r"(?:muss|möchte) ich (?:das |dies )?(?:(?:leider|höflich|jedoch|allerdings|aber|hier|daher)\s+){0,2}ablehnen\b", None),
         # (0.8.0) "werde ich Sie allerdings nicht unterstützen", "werden hier nicht weitergegeben", "Da beißt du bei mir auf Granit"
@@ -714,7 +719,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
     ]),
     (("je ", "désolé", "desole", "il ne m", "malheureusement", "pardon", "ce n'est pas", "très peu pour moi", "pas ici", "pas par ici",
       "autre chose", "sans moi", "pas question", "sa place", "mon tour", "de côté", "m'arrête", "regrette", "pas fourni", "pas donn",
-      "pas communiqu", "pas partag", "pas transmis", "pas expliqu", "pas détaill"), [
+      "pas communiqu", "pas partag", "pas transmis", "pas expliqu", "pas détaill", "aura pas", "aucun"), [
         ("fr_je_ne_peux", 1.0, r"je ne (?:peux|pourrai|pourrais|saurais|vais|suis|souhaite|veux)\b(?:\s+(?:malheureusement|donc))?\s+(?:pas|point)\b[^.!?\n]{0,40}?\b(?:aider|assister|fournir|répondre|donner|faire|créer|écrire|générer|accéder|partager|participer|contribuer|accompagner|proposer|expliquer|en mesure|autorisée?|satisfaire|cela|ça|ceci)", None),
         ("fr_sorry", 1.0, r"(?:désolée?|pardon|malheureusement|je regrette)\b[^.!?\n]{0,40}?\bje ne (?:peux|pourrai|pourrais|vais|suis|saurais)\b", None),
         ("fr_decline", 1.0, r"je (?:refuse de|dois (?:refuser|décliner)|préfère ne pas|me vois dans l'obligation de refuser)", None),
@@ -728,6 +733,8 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
          r"(?:^|[.!?\n:,]|\bet|\bmais)\s*$"),
         ("fr_decline", 1.0, r"n'a pas sa place ici\b", None),
         ("fr_decline", 1.0, r"je passe mon tour\b", None),
+        ("fr_decline", 1.0, r"il n'y en aura pas (?:ici|de ma part)\b", None),
+        ("fr_decline", 1.0, r"aucun(?:e)? (?:conseil|aide|instruction|astuce|indication|information)s? ne (?:sera|seront) (?:donn|fourn|communiqu)\w*", None),
         ("fr_decline", 1.0, r"regrette (?:\w+ ){0,2}de ne pas (?:être en mesure|pouvoir)\b", None),
         ("fr_decline", 1.0, r"ne (?:sera|seront) pas (?:fourni|donné|communiqué|partagé|transmis|expliqué|détaillé)e?s? (?:ici|par ici)\b", None),
         ("fr_decline", 1.0, r"je (?:la |le |les )?laisse de côté\b", None),
@@ -739,7 +746,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
     ]),
     (("não", "nao posso", "desculp", "sinto muito", "infelizmente", "prefiro", "recuso", "lamento", "devo recusar", "preciso recusar",
       "tenho de", "eu passo", "fora da conversa", "outra coisa", "parte", "não vou", "obrigad", "de lado", "fora", "não rola", "nem a pau",
-      "conversa não vai"), [
+      "conversa não vai", "não vai ter"), [
         ("pt_sorry_nao", 1.0, r"(?:desculpe|desculpa|sinto muito|lamento|infelizmente)\b[^.!?\n]{0,40}?\b(?:mas )?(?:eu )?não (?:posso|vou|consigo|sou capaz|me é possível|é possível|tenho como)", None),
         ("pt_nao_posso", 1.0, r"não (?:posso|vou|consigo|sou capaz de|estou autorizad[oa] a|me é possível|me sinto confortável (?:em|a))\s+(?:\w+\s+){0,3}?(?:ajud\w*|auxili\w*|fornec\w*|dar|oferec\w*|fazer|fazê-lo|criar|escrev\w*|ger\w*|atend\w*|respond\w*|cumpr\w*|compartilh\w*|particip\w*|colabor\w*|explic\w*|revel\w*|isso|com isso)", None),
         ("pt_decline", 1.0, r"(?:prefiro não|me recuso a|recuso-me a|devo recusar|preciso recusar|tenho (?:que|de) recusar)\b", None),
@@ -753,6 +760,7 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("pt_decline", 1.0, r"(?:tô|estou) fora\b(?! de (?:casa|férias|forma|mim|alcance|perigo|hora))", r"(?:^|[.!?\n:,]|\beu)\s*$"),
         ("pt_decline", 0.6, r"não rola\b", None),
         ("pt_decline", 1.0, r"nem a pau\b", None),
+        ("pt_decline", 1.0, r"(?:orientação|orientações|ajuda|dica|dicas|instruç(?:ão|ões)|receita) (?:para|pra) isso não vai ter\b", None),
         ("pt_decline", 1.0, r"(?:por esse|nesse) caminho a conversa não vai\b", None),
         ("pt_decline", 1.0, r"(?:aí|nisso|nessa|nesse ponto) eu não (?:ajudo|entro|vou ajudar)\b", None),
         ("pt_decline", 1.0, r"(?:essa|esta|nessa|dessa) eu passo\b", None),
@@ -936,7 +944,7 @@ _INTL_GATE = _variants((
     "hablemos", "werden", "wird", "beißt", "lass", "lasst", "très", "parlons", "ici", "essa", "esta", "nessa", "dessa", "fica", "ficam",
     "vamos", "é", "são", "tenho", "queda", "quedan", "nichts", "gibt's", "gibts", "gibt", "sera", "parte", "por", "tô", "estou",
     "rola", "bin", "kommt", "pas", "n'a", "passe", "deixar", "aí", "nisso", "nessa", "laisse", "m'arrête", "eso", "esto", "la", "lo",
-    "ni", "nem", "por", "muss", "regrette", "sera", "seront"))
+    "ni", "nem", "por", "muss", "regrette", "sera", "seront", "hay", "se", "vai", "gibt", "sind", "aura", "aucun", "aucune"))
 
 # Context guards on the text right before a hit (same sentence).
 _GUARD_BEFORE = re.compile(
