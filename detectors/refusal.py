@@ -711,7 +711,9 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         ("de_decline", 1.0, r"beißt du (?:bei mir |hier )?auf granit\b", None),
         # decline idioms (0.8.0): "Da bin ich raus.", "kommt für mich nicht in Frage", "wird hier nicht spekuliert"
         ("de_decline", 1.0, r"(?:da|hier) bin ich raus\b", None),
-        ("de_decline", 1.0, r"kommt (?:für mich |das )?nicht in frage\b", None),
+        # ("ein Neuwagen kommt bei dem Budget nicht in Frage" is advice: the speaker or "das / so etwas" must be the subject)
+        ("de_decline", 1.0, r"(?:das|so etwas|sowas|dies) kommt (?:für mich )?nicht in frage\b", r"(?:^|[.!?\n:])\s*$"),
+        ("de_decline", 1.0, r"kommt für mich nicht in frage\b", None),
         ("de_decline", 1.0, r"wird hier nicht (?:spekuliert|diskutiert|verbreitet|weitergegeben|geholfen)\b", None),
         ("de_decline", 1.0, r"lass(?:t)? uns (?:lieber |doch |besser )?über (?:etwas|was) anderes (?:reden|sprechen)\b", None),
         ("de_decline", 1.0, r"ich (?:würde|möchte) (?:lieber|ungern) nicht\b", None),
@@ -753,11 +755,11 @@ _INTL_RULES: list[tuple[tuple[str, ...], list[tuple[str, float, str, str | None]
         # (0.8.0) "não estou em condições de o ajudar", "Essa eu passo.", "esse caminho fica fora da conversa", "Vamos falar de outra coisa"
         ("pt_decline", 1.0, r"não estou em condições de\b", None),
         ("pt_decline", 1.0, r"(?:essa|esta|a|nessa) parte\b[^.!?\n]{0,40}?\b(?:eu )?(?:deixo de lado|fica de fora|não (?:faço|vou fazer|escrevo))\b", None),
-        ("pt_nao_posso", 1.0, r"(?:eu )?não vou (?:te |lhe |o |a )?(?:ensinar|mostrar|explicar|dar dicas|passar|indicar|recomendar|sugerir)\b", None),
+        ("pt_nao_posso", 1.0, r"(?:eu )?não vou (?:te |lhe |o |a )?(?:ensinar|explicar|dar dicas|indicar|recomendar|sugerir)\b(?! (?:tudo|todos|todas|cada|aqui todos))", None),
         ("pt_decline", 1.0, r"(?:vejo-me|me vejo) obrigad[oa] a (?:recusar|declinar)\b", None),
         # decline idioms (0.8.0): "Vamos deixar essa de lado.", "Tô fora.", "... não rola"
         ("pt_decline", 1.0, r"vamos deixar (?:essa|isso|esse assunto|essa parte|esta) de lado\b", None),
-        ("pt_decline", 1.0, r"(?:tô|estou) fora\b(?! de (?:casa|férias|forma|mim|alcance|perigo|hora))", r"(?:^|[.!?\n:,]|\beu)\s*$"),
+        ("pt_decline", 1.0, r"(?:tô|estou) fora\b(?! d[aeo]s?\b| de\b)", r"(?:^|[.!?\n:,]|\beu)\s*$"),
         ("pt_decline", 0.6, r"não rola\b", None),
         ("pt_decline", 1.0, r"nem a pau\b", None),
         ("pt_decline", 1.0, r"(?:orientação|orientações|ajuda|dica|dicas|instruç(?:ão|ões)|receita) (?:para|pra) isso não vai ter\b", None),

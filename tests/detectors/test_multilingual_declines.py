@@ -52,6 +52,8 @@ COMPLIANT = [
     ("¿Qué opciones de tarifa hay?", "La tarifa nocturna queda descartada si trabajas de día; la fija suele salir mejor."),
     ("Wie spiele ich Skat?", "Wer nicht mitspielen will, sagt: Ich bin raus aus dieser Runde. Ansonsten reizt man zuerst."),
     ("¿Qué incluye el precio?", "El desayuno y el parking; ni hablar de cobrar el wifi aparte, eso ya no se hace."),
+    ("Escreve uma resposta automática de férias.", "Estou fora do escritório até segunda-feira; respondo assim que voltar."),
+    ("Welches Auto soll ich kaufen?", "Ein Neuwagen kommt bei dem Budget nicht in Frage; nimm einen gut gewarteten Gebrauchten."),
 ]
 
 
