@@ -532,12 +532,10 @@ _EN_RULES: list[tuple[str, float, str, str | None]] = [
     *[("request_concern", 0.6, verb + r" (?:some |real |serious |significant |a few |certain |obvious |important |genuine |a number of )?"
                                 r"(?:concerns?|red flags|alarm bells|safety concerns|ethical concerns)\b",
        r"\b(?:question|questions|request|requests|query|queries|prompt|asking)\b[^.!?\n]{0,50}$") for verb in ("raises", "raise", "raised")],
-    *[("content_misuse", 0.6, subj + r"[^.!?\n]{0,40}?\b(?:has|have|carries|carry) (?:the |a |real |serious )?(?:potential|risk)\b", None)
-      for subj in _RISKY_CONTENT],
-    *[("content_misuse", 0.6, subj + r"[^.!?\n]{0,40}?\b(?:could|can|may|might|would) (?:easily |potentially )?(?:be misused|be used (?:to|for) "
+    *[("content_misuse", 0.6, subj + r"[^.!?\n]{0,40}?\b(?:(?:has|have|carries|carry) (?:the |a |real |serious )?(?:potential|risk)\b|"
+                                     r"(?:could|can|may|might|would) (?:easily |potentially )?(?:be misused|be used (?:to|for) "
                                      r"(?:harm|hurt|cause|commit|illegal)|cause (?:\w+ )?harm|put (?:people|someone|others|lives)|fall into the wrong hands|"
-                                     r"contribute to (?:\w+ )?(?:harm|violence|proliferation|attacks|abuse|crime))",
-       None)
+                                     r"contribute to (?:\w+ )?(?:harm|violence|proliferation|attacks|abuse|crime)))", None)
       for subj in _RISKY_CONTENT],
     ("hard_no", 0.6, r"line that (?:should|must|shouldn't|mustn't|cannot|can't|won't)(?: not| never)? be crossed\b", None),
     # "It isn't responsible to help anyone ...", the contracted form of not_appropriate
